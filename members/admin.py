@@ -1,0 +1,138 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
+from members.history import MASKERS
+from members.models import Federation, Honour, Member, Organisation, StaffProfile, User
+from members.scoping import can_see_personal_data
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("name", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),
+    )
+    list_display = ["username", "name", "email", "is_staff", "is_active"]
+    search_fields = ["username", "name", "email"]
+    ordering = ["username"]
+    inlines = [StaffProfileInline]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organisation", "role"]
+    list_filter = ["role", "organisation__federation"]
+    search_fields = ["user__username", "user__name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(Federation)
+class FederationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "city", "short_name"]
+    search_fields = ["code", "name", "city"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(FederationScopedAdmin):
+    list_display = ["name", "kind", "federation", "parent"]
+    list_filter = ["federation", "kind"]
+    search_fields = ["name"]
+    list_select_related = ["federation", "parent"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.parent_id:
+            obj.federation_id = obj.parent.federation_id
+        super().save_model(request, obj, form, change)
+
+
+class HonourInline(FederationScopedInline):
+    model = Honour
+
+
+@admin.register(Member)
+class MemberAdmin(FederationScopedAdmin):
+    """Personal data is masked for anyone outside the member's own federation: in the list,
+    and on the (read-only) page a partner sees. The history of values is kept out of the
+    admin for the same reason; staff read it, masked as needed, on the member's page."""
+
+    list_display = [
+        "card_number",
+        "name",
+        "federation",
+        "organisation",
+        "id_number",
+        "mobile",
+        "employment_form",
+    ]
+    list_filter = ["federation", "employment_form", "gender"]
+    search_fields = ["name", "card_number"]
+    list_select_related = ["federation", "organisation"]
+    autocomplete_fields = ["organisation"]
+    inlines = [HonourInline]
+    list_per_page = 50
+
+    def get_list_display(self, request):
+        # Built per request (the admin instance is shared between threads).
+        def masked(field, mask):
+            @admin.display(description=Member._meta.get_field(field).verbose_name)
+            def show(obj):
+                value = getattr(obj, field)
+                return (
+                    value if can_see_personal_data(request.user, obj.federation_id) else mask(value)
+                )
+
+            return show
+
+        return [
+            masked(name, MASKERS[name]) if name in MASKERS else name
+            for name in super().get_list_display(request)
+        ]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not can_see_personal_data(request.user, obj.federation_id):
+            fields = [f for f in fields if f not in Member.PERSONAL_FIELDS]
+            fields += ["masked_id_number", "masked_mobile"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not can_see_personal_data(request.user, obj.federation_id):
+            readonly += ["masked_id_number", "masked_mobile"]
+        return readonly
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("mobile number"))
+    def masked_mobile(self, obj):
+        return obj.masked_mobile
+
+
+@admin.register(Honour)
+class HonourAdmin(FederationScopedAdmin):
+    list_display = ["member", "kind", "level", "year"]
+    list_filter = ["kind", "level", "member__federation"]
+    search_fields = ["member__name", "member__card_number"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]

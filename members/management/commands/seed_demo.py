@@ -1,0 +1,255 @@
+"""Demo data for two federations (杭州 HZ, 宁波 NB), their agreement and the demo accounts."""
+
+import datetime
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from cooperation.models import Agreement
+from members import idcard
+from members.models import Federation, Honour, Member, Organisation, Role, StaffProfile, User
+
+FEDERATIONS = [
+    {
+        "code": "HZ",
+        "name": "杭州市总工会",
+        "city": "杭州",
+        "short_name": "杭",
+        "areas": ["330102", "330105", "330106", "330108", "330109", "330110", "330122"],
+        "districts": [
+            "上城区总工会",
+            "拱墅区总工会",
+            "西湖区总工会",
+            "滨江区总工会",
+            "萧山区总工会",
+            "余杭区总工会",
+            "临安区总工会",
+            "桐庐县总工会",
+        ],
+        "industries": ["杭州市交通运输工会", "杭州市教育工会", "杭州市卫生健康工会"],
+        "grassroots": ["杭州公交集团工会", "西湖区快递行业联合工会", "滨江区网约配送员联合工会"],
+    },
+    {
+        "code": "NB",
+        "name": "宁波市总工会",
+        "city": "宁波",
+        "short_name": "甬",
+        "areas": ["330203", "330205", "330206", "330211", "330212", "330213", "330225"],
+        "districts": [
+            "海曙区总工会",
+            "江北区总工会",
+            "北仑区总工会",
+            "镇海区总工会",
+            "鄞州区总工会",
+            "奉化区总工会",
+            "象山县总工会",
+            "宁海县总工会",
+        ],
+        "industries": ["宁波市港航工会", "宁波市机械冶金工会", "宁波市财贸工会"],
+        "grassroots": ["宁波舟山港集团工会", "鄞州区货车司机联合工会", "海曙区家政服务业工会"],
+    },
+]
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯"
+    "邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰飞鹏辉浩宇欣怡晨阳佳琪俊杰海燕"
+
+# Accounts: user name → (federation code, role, display name)
+ACCOUNTS = {
+    "hz-staff": ("HZ", Role.STAFF, "杭州工作人员"),
+    "hz-approver": ("HZ", Role.APPROVER, "杭州审批人"),
+    "nb-staff": ("NB", Role.STAFF, "宁波工作人员"),
+    "nb-approver": ("NB", Role.APPROVER, "宁波审批人"),
+    "leader": ("HZ", Role.LEADER, "市总领导"),
+}
+
+BASE_MEMBERS_PER_FEDERATION = 60
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with demo data: the 杭州 (HZ) and 宁波 (NB) federations with their "
+        "organisation trees, their cooperation agreement, members with valid ID numbers, and "
+        "the accounts hz-staff, hz-approver, nb-staff, nb-approver, leader and admin. "
+        "--scale N makes N times the base volume of members. Running it again adds nothing "
+        "that is already there (existing accounts keep their password unless --password is "
+        "given). Refuses to run when DEBUG is off unless --force is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="multiple of the base volume")
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="password of the demo accounts (default demo12345 for new accounts)",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="run even though DEBUG is off (production)"
+        )
+
+    def handle(self, *args, scale, password, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like production. seed_demo adds demo accounts with "
+                "a known password; pass --force if you really want them here."
+            )
+        if scale < 1:
+            raise CommandError("--scale must be 1 or more.")
+        rng = random.Random(20210701)  # fixed seed: the same data on every machine
+        with transaction.atomic():
+            federations, organisations = self.seed_federations()
+            self.seed_agreement(federations)
+            self.seed_accounts(federations, password)
+            created = self.seed_members(federations, organisations, scale, rng)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))
+        shown = password or "demo12345"
+        self.stdout.write("Demo accounts (user name / password):")
+        for username in [*ACCOUNTS, "admin"]:
+            self.stdout.write(f"  {username:<12} {shown}")
+        if password is None:
+            self.stdout.write("(accounts that already existed keep the password they had)")
+
+    def seed_federations(self):
+        federations, organisations = {}, {}
+        for spec in FEDERATIONS:
+            federation, _ = Federation.objects.update_or_create(
+                code=spec["code"],
+                defaults={
+                    "name": spec["name"],
+                    "city": spec["city"],
+                    "short_name": spec["short_name"],
+                },
+            )
+            federations[spec["code"]] = federation
+            root, _ = Organisation.objects.get_or_create(
+                federation=federation,
+                name=spec["name"],
+                defaults={"kind": Organisation.Kind.FEDERATION},
+            )
+            units = [root]
+            for kind, names in (
+                (Organisation.Kind.DISTRICT, spec["districts"]),
+                (Organisation.Kind.INDUSTRY, spec["industries"]),
+            ):
+                for name in names:
+                    unit, _ = Organisation.objects.get_or_create(
+                        federation=federation, name=name, defaults={"kind": kind, "parent": root}
+                    )
+                    units.append(unit)
+            for index, name in enumerate(spec["grassroots"]):
+                parent = units[1 + index]  # under a district union
+                unit, _ = Organisation.objects.get_or_create(
+                    federation=federation,
+                    name=name,
+                    defaults={"kind": Organisation.Kind.GRASSROOTS, "parent": parent},
+                )
+                units.append(unit)
+            organisations[spec["code"]] = units
+        return federations, organisations
+
+    def seed_agreement(self, federations):
+        agreement, _ = Agreement.objects.get_or_create(
+            title="杭甬“双城记”工会合作协议",
+            defaults={
+                "signed_on": datetime.date(2021, 7, 15),
+                "valid_from": datetime.date(2021, 7, 15),
+                "valid_until": datetime.date(2026, 12, 31),
+            },
+        )
+        agreement.parties.add(*federations.values())
+
+    def seed_accounts(self, federations, password):
+        for username, (code, role, name) in ACCOUNTS.items():
+            user, created = User.objects.get_or_create(username=username, defaults={"name": name})
+            if created or password:
+                user.set_password(password or "demo12345")
+                user.save()
+            root = Organisation.objects.get(federation=federations[code], parent=None)
+            profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+            profile.organisation, profile.role = root, role
+            profile.save()
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"name": "系统管理员", "is_staff": True, "is_superuser": True},
+        )
+        if created or password:
+            admin.set_password(password or "demo12345")
+            admin.save()
+
+    def seed_members(self, federations, organisations, scale, rng):
+        today = datetime.date.today()  # noqa: DTZ011 - calendar dates only
+        forms = list(Member.EmploymentForm)
+        created = 0
+        for spec in FEDERATIONS:
+            federation = federations[spec["code"]]
+            units = organisations[spec["code"]]
+            wanted = BASE_MEMBERS_PER_FEDERATION * scale
+            existing = set(
+                Member.objects.filter(federation=federation).values_list("card_number", flat=True)
+            )
+            new = []
+            for number in range(1, wanted + 1):
+                # Draw every value even for existing rows, so that each row is the same
+                # whatever the scale and however often the command runs.
+                born = datetime.date(1965, 1, 1) + datetime.timedelta(days=rng.randrange(0, 13000))
+                sequence = rng.randrange(0, 1000)
+                area = rng.choice(spec["areas"])
+                name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice([1, 2])))
+                mobile = f"1{rng.choice('3456789')}{rng.randrange(0, 10**9):09d}"
+                form = forms[0] if rng.random() < 0.6 else rng.choice(forms)
+                unit = rng.choice(units)
+                joined = today - datetime.timedelta(days=rng.randrange(30, 7000))
+                card = f"{spec['code']}{number:07d}"
+                if card in existing:
+                    continue
+                id_number = idcard.make(area, born, sequence)
+                new.append(
+                    Member(
+                        federation=federation,
+                        organisation=unit,
+                        name=name,
+                        card_number=card,
+                        # the sequence number makes each ID unique within the federation
+                        id_number=id_number,
+                        mobile=mobile,
+                        gender=Member.Gender.MALE
+                        if idcard.is_male(id_number)
+                        else Member.Gender.FEMALE,
+                        employment_form=form,
+                        join_date=joined,
+                    )
+                )
+            new = self.drop_clashing_ids(federation, new)
+            bulk_create_with_history(new, Member, batch_size=500)
+            created += len(new)
+            self.seed_honours(federation)
+        return created
+
+    @staticmethod
+    def drop_clashing_ids(federation, members):
+        """Random parts may repeat an ID number; keep the first of each."""
+        seen = set(Member.objects.filter(federation=federation).values_list("id_number", flat=True))
+        kept = []
+        for member in members:
+            if member.id_number not in seen:
+                seen.add(member.id_number)
+                kept.append(member)
+        return kept
+
+    @staticmethod
+    def seed_honours(federation):
+        """The first twelve members of each federation hold an honour each."""
+        first = Member.objects.filter(federation=federation).order_by("card_number")[:12]
+        kinds, levels = list(Honour.Kind), list(Honour.Level)
+        for index, member in enumerate(first):
+            Honour.objects.get_or_create(
+                member=member,
+                kind=kinds[index % len(kinds)],
+                level=levels[index % len(levels)],
+                year=2012 + index,
+            )
