@@ -24,7 +24,7 @@ assets: node_modules/.package-lock.json
 
 # Compiled catalogues (.mo) are generated, never committed.
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 run: install assets messages
 	DEBUG=true $(BIN)/python manage.py migrate --noinput

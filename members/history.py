@@ -1,5 +1,7 @@
 """Readable history of a record for its page: who, when, and what changed."""
 
+from django.db import models
+
 from members import masking
 
 MASKERS = {"id_number": masking.mask_id_number, "mobile": masking.mask_mobile}
@@ -7,24 +9,42 @@ MASKERS = {"id_number": masking.mask_id_number, "mobile": masking.mask_mobile}
 
 def history_entries(obj, *, show_personal, limit=50):
     """Newest first. Each entry: the historical record and its changes as
-    (field verbose name, old, new); personal fields are masked unless `show_personal`."""
+    (field verbose name, old, new). Personal fields are masked unless `show_personal`;
+    choices show their labels and foreign keys the related object, fetched in one query per
+    related model rather than one per change."""
     records = list(
         obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
     )
+    raw = []
+    for record, previous in zip(records[:limit], records[1 : limit + 1] + [None], strict=False):
+        changes = record.diff_against(previous).changes if previous is not None else []
+        raw.append((record, changes))
+
+    related = _related_objects(obj, [c for _r, changes in raw for c in changes])
     entries = []
-    for record, previous in zip(records, records[1:] + [None], strict=True):
-        if len(entries) == limit:
-            break
-        changes = []
-        if previous is not None:
-            for change in record.diff_against(previous).changes:
-                old, new = change.old, change.new
-                if not show_personal and change.field in MASKERS:
-                    old, new = MASKERS[change.field](old or ""), MASKERS[change.field](new or "")
-                field = obj._meta.get_field(change.field)
-                if getattr(field, "choices", None):
-                    labels = dict(field.flatchoices)
-                    old, new = labels.get(old, old), labels.get(new, new)
-                changes.append((field.verbose_name, old, new))
-        entries.append({"record": record, "changes": changes})
+    for record, changes in raw:
+        shown = []
+        for change in changes:
+            field = obj._meta.get_field(change.field)
+            old, new = change.old, change.new
+            if not show_personal and change.field in MASKERS:
+                old, new = MASKERS[change.field](old or ""), MASKERS[change.field](new or "")
+            elif isinstance(field, models.ForeignKey):
+                objects = related.get(field.related_model, {})
+                old, new = objects.get(old, old), objects.get(new, new)
+            elif field.choices:
+                labels = dict(field.flatchoices)
+                old, new = labels.get(old, old), labels.get(new, new)
+            shown.append((field.verbose_name, old, new))
+        entries.append({"record": record, "changes": shown})
     return entries
+
+
+def _related_objects(obj, changes):
+    wanted = {}
+    for change in changes:
+        field = obj._meta.get_field(change.field)
+        if isinstance(field, models.ForeignKey):
+            ids = wanted.setdefault(field.related_model, set())
+            ids.update(v for v in (change.old, change.new) if v is not None)
+    return {model: model._base_manager.in_bulk(ids) for model, ids in wanted.items()}

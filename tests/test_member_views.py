@@ -197,3 +197,14 @@ def test_user_without_profile_sees_no_members(client, hz_member):
     client.force_login(UserFactory())
     assert client.get(reverse("members:list")).status_code == 403
     assert client.get(hz_member.get_absolute_url()).status_code == 404
+
+
+def test_history_names_the_organisations_not_their_ids(client, hz_staff, hz_member, hz):
+    from tests.factories import OrganisationFactory
+
+    new_unit = OrganisationFactory(federation=hz, name="滨江区总工会")
+    hz_member.organisation = new_unit
+    hz_member.save()
+    client.force_login(hz_staff)
+    page = client.get(hz_member.get_absolute_url()).text
+    assert "西湖区总工会 → 滨江区总工会" in page

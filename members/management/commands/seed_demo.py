@@ -6,6 +6,7 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 from simple_history.utils import bulk_create_with_history
 
 from cooperation.models import Agreement
@@ -70,6 +71,10 @@ ACCOUNTS = {
 
 BASE_MEMBERS_PER_FEDERATION = 60
 
+# Each domain app seeds its own demo records after the federations, accounts and members:
+# a function seed(*, federations, agreement, scale, rng) in <app>/demo.py, listed here.
+APP_SEEDERS = []
+
 
 class Command(BaseCommand):
     help = (
@@ -103,9 +108,13 @@ class Command(BaseCommand):
         rng = random.Random(20210701)  # fixed seed: the same data on every machine
         with transaction.atomic():
             federations, organisations = self.seed_federations()
-            self.seed_agreement(federations)
+            agreement = self.seed_agreement(federations)
             self.seed_accounts(federations, password)
             created = self.seed_members(federations, organisations, scale, rng)
+            for path in APP_SEEDERS:
+                import_string(path)(
+                    federations=federations, agreement=agreement, scale=scale, rng=rng
+                )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))
         shown = password or "demo12345"
         self.stdout.write("Demo accounts (user name / password):")
@@ -162,6 +171,7 @@ class Command(BaseCommand):
             },
         )
         agreement.parties.add(*federations.values())
+        return agreement
 
     def seed_accounts(self, federations, password):
         for username, (code, role, name) in ACCOUNTS.items():
