@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -44,6 +45,8 @@ class Federation(models.Model):
     )
     name = models.CharField(_("name"), max_length=100, unique=True)
     city = models.CharField(_("city"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    city_en = models.CharField(_("city in English"), max_length=50, blank=True)
     short_name = models.CharField(
         _("short name"), max_length=10, help_text=_("One-character short name, e.g. 杭 or 甬.")
     )
@@ -59,7 +62,16 @@ class Federation(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """The name in the active language (Chinese unless English is active and known)."""
+        return self.name_en if self.name_en and get_language() == "en" else self.name
+
+    @property
+    def display_city(self):
+        return self.city_en if self.city_en and get_language() == "en" else self.city
 
 
 class OrganisationQuerySet(FederationScopedQuerySet):

@@ -18,6 +18,8 @@ FEDERATIONS = [
         "code": "HZ",
         "name": "杭州市总工会",
         "city": "杭州",
+        "name_en": "Hangzhou Federation of Trade Unions",
+        "city_en": "Hangzhou",
         "short_name": "杭",
         "areas": ["330102", "330105", "330106", "330108", "330109", "330110", "330122"],
         "districts": [
@@ -37,6 +39,8 @@ FEDERATIONS = [
         "code": "NB",
         "name": "宁波市总工会",
         "city": "宁波",
+        "name_en": "Ningbo Federation of Trade Unions",
+        "city_en": "Ningbo",
         "short_name": "甬",
         "areas": ["330203", "330205", "330206", "330211", "330212", "330213", "330225"],
         "districts": [
@@ -129,9 +133,7 @@ class Command(BaseCommand):
             federation, _ = Federation.objects.update_or_create(
                 code=spec["code"],
                 defaults={
-                    "name": spec["name"],
-                    "city": spec["city"],
-                    "short_name": spec["short_name"],
+                    key: spec[key] for key in ("name", "city", "name_en", "city_en", "short_name")
                 },
             )
             federations[spec["code"]] = federation
