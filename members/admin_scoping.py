@@ -4,11 +4,14 @@ Lists show what `for_user` returns; change, delete and every action are allowed 
 what `editable_by` returns; foreign-key choices offer only the user's own federation's rows.
 """
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.exceptions import NotRegistered
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members.models import Federation
 from members.scoping import FederationScopedQuerySet, user_scope
 
 
@@ -35,7 +38,22 @@ class FederationScopedAdmin(admin.ModelAdmin):
         manager = db_field.related_model._default_manager
         if isinstance(manager.all(), FederationScopedQuerySet):
             kwargs.setdefault("queryset", manager.editable_by(request.user))
+        elif db_field.name == self.model._default_manager.all().federation_field:
+            # The owning federation itself (an organisation's, say): offering every federation
+            # would let staff create a record in another federation, or move their own
+            # organisation, with its members, to the partner. Other links to a federation
+            # (the partner a proposal is addressed to) keep their full choice.
+            kwargs.setdefault("queryset", _own_federations(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The autocomplete widget of a foreign key searches here, starting from the readable
+        # rows (partners' too); the scoped form behind it accepts only editable ones
+        # (formfield_for_foreignkey), so offer only those rather than the partner's.
+        if _autocomplete_for_scoped_form(self.admin_site, request):
+            queryset = queryset.editable_by(request.user)
+        return queryset, may_have_duplicates
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -46,6 +64,29 @@ class FederationScopedAdmin(admin.ModelAdmin):
                 delete_selected.short_description,
             )
         return actions
+
+
+def _own_federations(user):
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Federation.objects.all()
+    if not scope.can_edit:
+        return Federation.objects.none()
+    return Federation.objects.filter(pk=scope.federation_id)
+
+
+def _autocomplete_for_scoped_form(admin_site, request):
+    """Whether the request is the admin's autocomplete for a field of a scoped admin's form
+    (the parameters are those AutocompleteJsonView reads)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return False
+    try:
+        source_model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        source_admin = admin_site.get_model_admin(source_model)
+    except (KeyError, LookupError, NotRegistered):
+        return False
+    return isinstance(source_admin, FederationScopedAdmin)
 
 
 @admin.action(
