@@ -32,6 +32,13 @@ def history_entries(obj, *, show_personal, limit=50):
             elif isinstance(field, models.ForeignKey):
                 objects = related.get(field.related_model, {})
                 old, new = objects.get(old, old), objects.get(new, new)
+            elif field.many_to_many:
+                objects = related.get(field.related_model, {})
+                key = field.m2m_reverse_field_name()
+                old, new = (
+                    "、".join(str(objects.get(row[key], row[key])) for row in rows or [])
+                    for rows in (old, new)
+                )
             elif field.choices:
                 labels = dict(field.flatchoices)
                 old, new = labels.get(old, old), labels.get(new, new)
@@ -47,4 +54,8 @@ def _related_objects(obj, changes):
         if isinstance(field, models.ForeignKey):
             ids = wanted.setdefault(field.related_model, set())
             ids.update(v for v in (change.old, change.new) if v is not None)
+        elif field.many_to_many:
+            ids = wanted.setdefault(field.related_model, set())
+            key = field.m2m_reverse_field_name()
+            ids.update(row[key] for rows in (change.old, change.new) for row in rows or [])
     return {model: model._base_manager.in_bulk(ids) for model, ids in wanted.items()}

@@ -1,2 +1,366 @@
-# Sanatorium bases, their mutual recognition, routes, batches and bookings arrive with the
-# sanatorium issue; the app is installed now so that its address and migrations are stable.
+"""Sanatorium bases (疗休养基地) and their mutual recognition (互认) between federations."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.scoping import FederationScopedQuerySet
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+
+validate_contact_phone = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|400-?\d{3}-?\d{4})$",
+    _("Enter a mobile number (13812345678) or a landline with its area code (0571-87654321)."),
+    code="invalid_phone",
+)
+
+
+class Theme(models.Model):
+    """What a base offers (seaside, hot spring, red culture …): reference data kept by the
+    administrators, with a name in each language."""
+
+    key = models.SlugField(_("key"), max_length=30, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=30)
+    name_en = models.CharField(_("English name"), max_length=50)
+    icon = models.CharField(
+        _("icon"), max_length=40, default="tree", help_text=_("A Bootstrap Icons name.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["position", "key"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.name_en if get_language() == "en" else self.name_zh
+
+
+class SanatoriumQuerySet(FederationScopedQuerySet):
+    federation_field = "federation"
+
+    def active(self):
+        return self.filter(status=Sanatorium.Status.ACTIVE)
+
+    def open_to(self, federation, *, on=None):
+        """Bases whose doors are open to members of `federation` on a day (today in the
+        portal's time zone by default): its own active bases, and active bases of other
+        federations that it has recognised with a validity covering that day."""
+        on = on or timezone.localdate()
+        recognised = Recognition.objects.filter(
+            federation=federation,
+            status=Recognition.Status.APPROVED,
+            valid_from__lte=on,
+            valid_until__gte=on,
+        ).values("sanatorium_id")
+        return self.active().filter(Q(federation=federation) | Q(pk__in=recognised))
+
+
+class Sanatorium(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")
+
+    federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("owner federation"),
+        on_delete=models.PROTECT,
+        related_name="sanatoriums",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(
+        _("district or county"), max_length=50, help_text=_("For example 淳安县 or 象山县.")
+    )
+    address = models.CharField(_("address"), max_length=200)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), related_name="sanatoriums")
+    stars = models.PositiveSmallIntegerField(
+        _("star rating"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 to 5 stars, from the sanatorium-base evaluation."),
+    )
+    certified_on = models.DateField(_("certification date"), null=True, blank=True)
+    beds = models.PositiveIntegerField(_("beds"), default=0)
+    meal_seats = models.PositiveIntegerField(_("meal seats"), default=0)
+    facilities = models.TextField(_("facilities"), blank=True)
+    accessibility = models.TextField(_("accessibility notes"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, validators=[validate_contact_phone]
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SanatoriumQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("sanatorium base")
+        verbose_name_plural = _("sanatorium bases")
+        ordering = ["federation__code", "-stars", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars__gte=1) & Q(stars__lte=5), name="sanatoriums_sanatorium_stars_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "suspended"]),
+                name="sanatoriums_sanatorium_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["federation", "name"], name="sanatoriums_sanatorium_name_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sanatoriums:detail", args=[self.pk])
+
+    @property
+    def map_url(self):
+        """A link to the base on a map site — a plain link, no map script on our pages."""
+        from urllib.parse import quote
+
+        if self.latitude is not None and self.longitude is not None:
+            return (
+                f"https://uri.amap.com/marker?position={self.longitude},{self.latitude}"
+                f"&name={quote(self.name)}"
+            )
+        return f"https://uri.amap.com/search?keyword={quote(self.address)}"
+
+
+def photo_path(instance, filename):
+    return f"sanatoriums/{instance.sanatorium_id}/{filename}"
+
+
+class PhotoQuerySet(FederationScopedQuerySet):
+    federation_field = "sanatorium__federation"
+
+
+class Photo(models.Model):
+    """A photo of a base, re-encoded on upload: a phone-sized image and a thumbnail, both
+    JPEG without the original's metadata (which may hold where and when it was taken)."""
+
+    sanatorium = models.ForeignKey(
+        Sanatorium,
+        verbose_name=_("sanatorium base"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.ImageField(_("image"), upload_to=photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.caption or f"{self.sanatorium} #{self.pk}"
+
+
+class RecognitionQuerySet(FederationScopedQuerySet):
+    # Read access follows the base's owner; the recognising federation is always a partner.
+    federation_field = "sanatorium__federation"
+
+    def open(self):
+        return self.filter(status__in=Recognition.OPEN_STATUSES)
+
+    def current(self, *, on=None):
+        """Approved and valid on the day (today in Asia/Shanghai by default)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            status=Recognition.Status.APPROVED, valid_from__lte=on, valid_until__gte=on
+        )
+
+    def awaiting(self, user):
+        """Proposals that this user may decide: addressed to their federation, and they
+        hold the permission to decide."""
+        from members.scoping import user_scope
+
+        scope = user_scope(user)
+        if scope.federation_id is None or not user.has_perm("sanatoriums.decide_recognition"):
+            return self.none()
+        return self.filter(status=Recognition.Status.PROPOSED, federation_id=scope.federation_id)
+
+
+class Recognition(models.Model):
+    """A federation's recognition (互认) of another federation's base for its own members.
+
+    proposed → approved (valid from/until) or rejected (reason); approved → revoked (reason);
+    an approved recognition can be renewed with new dates. "Expired" is not stored: it is an
+    approved recognition whose validity ended before today.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        REVOKED = "revoked", _("revoked")
+
+    OPEN_STATUSES = (Status.PROPOSED, Status.APPROVED)
+
+    sanatorium = models.ForeignKey(
+        Sanatorium,
+        verbose_name=_("sanatorium base"),
+        on_delete=models.CASCADE,
+        related_name="recognitions",
+    )
+    # Copied from the base so that the database itself can refuse self-recognition.
+    owner_federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("owner federation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("recognising federation"),
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = RecognitionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = ["-proposed_at"]
+        permissions = [
+            ("decide_recognition", _("Can decide recognitions addressed to own federation")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sanatorium", "federation"],
+                condition=Q(status__in=["proposed", "approved"]),
+                name="sanatoriums_recognition_one_open",
+                violation_error_message=_(
+                    "This base already has an open recognition by this federation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(federation=F("owner_federation")),
+                name="sanatoriums_recognition_not_own_base",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "approved", "rejected", "revoked"]),
+                name="sanatoriums_recognition_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved")
+                | (
+                    Q(valid_from__isnull=False)
+                    & Q(valid_until__isnull=False)
+                    & Q(valid_until__gte=F("valid_from"))
+                ),
+                name="sanatoriums_recognition_approved_has_validity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["rejected", "revoked"]) | ~Q(reason=""),
+                name="sanatoriums_recognition_reason_given",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sanatorium} · {self.federation} · {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        self.owner_federation_id = self.sanatorium.federation_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.sanatorium_id and self.federation_id:
+            if self.sanatorium.federation_id == self.federation_id:
+                raise ValidationError(
+                    {"federation": _("A federation cannot recognise its own base.")},
+                    code="own_base",
+                )
+
+    def is_current(self, on=None):
+        on = on or timezone.localdate()
+        return (
+            self.status == self.Status.APPROVED
+            and self.valid_from is not None
+            and self.valid_from <= on <= self.valid_until
+        )
+
+    @property
+    def is_expired(self):
+        return (
+            self.status == self.Status.APPROVED
+            and self.valid_until is not None
+            and self.valid_until < timezone.localdate()
+        )
+
+    @property
+    def state_label(self):
+        """The status a person reads: 'expired' and 'not yet valid' are derived from dates."""
+        if self.status == self.Status.APPROVED:
+            today = timezone.localdate()
+            if self.valid_until < today:
+                return _("expired")
+            if self.valid_from > today:
+                return _("approved, not yet valid")
+        return self.get_status_display()

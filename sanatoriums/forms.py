@@ -1,0 +1,150 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Federation
+from sanatoriums.models import PHOTO_MAX_BYTES, Sanatorium, Theme
+
+
+class DirectoryFilterForm(forms.Form):
+    """The public directory's filters. They travel in the URL, so a link can be shared."""
+
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=50)
+    open_to = forms.ChoiceField(label=_("Open to members of"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    stars = forms.TypedChoiceField(
+        label=_("Star rating"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any rating"))]
+        + [(n, _("%(n)s stars or more") % {"n": n}) for n in range(5, 0, -1)],
+    )
+
+    def __init__(self, *args, federations, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["open_to"].choices = [("", _("Anyone"))] + [
+            (f.code, _("%(city)s members") % {"city": f.display_city}) for f in federations
+        ]
+        self.fields["city"].choices = [("", _("All cities"))] + [
+            (f.code, f.display_city) for f in federations
+        ]
+        self.fields["theme"].choices = [("", _("All themes"))] + [(t.key, t.name) for t in themes]
+
+
+class SanatoriumForm(forms.ModelForm):
+    class Meta:
+        model = Sanatorium
+        fields = [
+            "name",
+            "region",
+            "address",
+            "latitude",
+            "longitude",
+            "themes",
+            "stars",
+            "certified_on",
+            "beds",
+            "meal_seats",
+            "facilities",
+            "accessibility",
+            "contact_name",
+            "contact_phone",
+            "description",
+            "status",
+        ]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "certified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "facilities": forms.Textarea(attrs={"rows": 3}),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, federation, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The owner is the user's own federation, never chosen in the form.
+        self.instance.federation = federation
+        self.fields["themes"].queryset = Theme.objects.all()
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG, GIF or WebP, at most %(size)s MB.")
+        % {"size": PHOTO_MAX_BYTES // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+    caption = forms.CharField(label=_("Caption"), required=False, max_length=100)
+
+
+class ProposeForm(forms.Form):
+    federation = forms.ModelChoiceField(
+        label=_("Recognising federation"), queryset=Federation.objects.none()
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["federation"].queryset = partners
+
+
+def two_years_from(day):
+    """The usual term of a recognition: two years, ending the day before the anniversary."""
+    try:
+        return day.replace(year=day.year + 2) - datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 2, day=28)
+
+
+class DecisionForm(forms.Form):
+    """Approve (or renew) with validity dates, or reject with a reason."""
+
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))],
+        widget=forms.RadioSelect,
+        initial=APPROVE,
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Reason for rejection"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["valid_from"].initial = today
+        self.fields["valid_until"].initial = two_years_from(today)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == self.APPROVE:
+            for name in ("valid_from", "valid_until"):
+                if not data.get(name):
+                    self.add_error(name, _("Approval needs the dates of its validity."))
+        elif data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give a reason."))
+        return data
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 2})
+    )

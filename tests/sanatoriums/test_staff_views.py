@@ -1,0 +1,261 @@
+"""Staff pages: owner edits and proposes, partner decides, outsider gets 404."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from sanatoriums.models import Photo, Recognition, Sanatorium, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "name": "桐庐富春江疗休养基地",
+        "region": "桐庐县",
+        "address": "桐庐县富春江镇江滨路 25 号",
+        "themes": [Theme.objects.get(key="rural").pk],
+        "stars": "4",
+        "beds": "120",
+        "meal_seats": "150",
+        "contact_name": "陈老师",
+        "contact_phone": "0571-64600000",
+        "status": "active",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_owner_adds_a_base_for_its_own_federation(client, hz_staff, hz):
+    client.force_login(hz_staff)
+    response = client.post(reverse("sanatoriums:create"), form_data())
+    base = Sanatorium.objects.get()
+    assert response.status_code == 302
+    assert base.federation == hz
+    # the row and its themes: every history record names the member of staff
+    assert {record.history_user for record in base.history.all()} == {hz_staff}
+
+
+@pytest.mark.parametrize(("field", "value"), [("stars", "6"), ("contact_phone", "12345")])
+def test_bad_input_is_refused_and_nothing_saved(client, hz_staff, field, value):
+    client.force_login(hz_staff)
+    response = client.post(reverse("sanatoriums:create"), form_data(**{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Sanatorium.objects.exists()
+
+
+def test_edit_owner_partner_outsider(client, hz_base, hz_staff, nb_staff, wz_staff):
+    url = reverse("sanatoriums:update", args=[hz_base.pk])
+    client.force_login(hz_staff)
+    assert client.get(url).status_code == 200
+    response = client.post(url, form_data(name="千岛湖基地（新）"))
+    assert response.status_code == 302
+    for user in (nb_staff, wz_staff):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, form_data(name="改名")).status_code == 404
+    hz_base.refresh_from_db()
+    assert hz_base.name == "千岛湖基地（新）"
+
+
+def test_leader_cannot_add_bases(client, hz_leader):
+    client.force_login(hz_leader)
+    assert client.get(reverse("sanatoriums:create")).status_code == 403
+
+
+def test_manage_lists_own_and_partner_bases_not_outsiders(
+    client, hz_staff, hz_base, nb_base, wz_base
+):
+    client.force_login(hz_staff)
+    response = client.get(reverse("sanatoriums:manage"))
+    assert response.status_code == 200
+    assert hz_base.name in response.text and nb_base.name in response.text
+    assert wz_base.name not in response.text
+
+
+def test_staff_page_shows_history_and_propose_form(client, hz_staff, hz_base):
+    client.force_login(hz_staff)
+    response = client.get(hz_base.get_absolute_url())
+    assert reverse("sanatoriums:propose", args=[hz_base.pk]) in response.text
+    assert "变更记录" in response.text
+
+
+def test_propose_through_the_page(client, hz_staff, hz_base, nb):
+    client.force_login(hz_staff)
+    response = client.post(reverse("sanatoriums:propose", args=[hz_base.pk]), {"federation": nb.pk})
+    assert response.status_code == 302
+    assert Recognition.objects.get().status == Recognition.Status.PROPOSED
+
+
+def test_partner_and_outsider_cannot_propose_for_the_owner(client, nb_staff, wz_staff, hz_base, nb):
+    for user in (nb_staff, wz_staff):
+        client.force_login(user)
+        response = client.post(
+            reverse("sanatoriums:propose", args=[hz_base.pk]), {"federation": nb.pk}
+        )
+        assert response.status_code == 404
+    assert not Recognition.objects.exists()
+
+
+@pytest.fixture
+def proposal(hz_staff, hz_base, nb):
+    from sanatoriums.services import recognition_propose
+
+    return recognition_propose(actor=hz_staff, sanatorium=hz_base, federation=nb)
+
+
+def test_queue_shows_proposals_to_the_recognising_approver(
+    client, proposal, nb_approver, hz_approver
+):
+    client.force_login(nb_approver)
+    response = client.get(reverse("sanatoriums:queue"))
+    assert list(response.context["awaiting"]) == [proposal]
+    client.force_login(hz_approver)
+    assert not list(client.get(reverse("sanatoriums:queue")).context["awaiting"])
+
+
+def test_decide_page_owner_partner_outsider(
+    client, proposal, nb_approver, hz_approver, nb_staff, wz_staff
+):
+    url = reverse("sanatoriums:decide", args=[proposal.pk])
+    for user in (hz_approver, nb_staff, wz_staff):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"decision": "reject", "reason": "x"}).status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.status == Recognition.Status.PROPOSED
+    client.force_login(nb_approver)
+    assert client.get(url).status_code == 200
+    today = timezone.localdate()
+    response = client.post(
+        url,
+        {
+            "decision": "approve",
+            "valid_from": today.isoformat(),
+            "valid_until": (today + datetime.timedelta(days=365)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Recognition.Status.APPROVED
+
+
+def test_approval_without_dates_shows_an_error(client, proposal, nb_approver):
+    client.force_login(nb_approver)
+    response = client.post(
+        reverse("sanatoriums:decide", args=[proposal.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["valid_from"]
+    proposal.refresh_from_db()
+    assert proposal.status == Recognition.Status.PROPOSED
+
+
+def test_revoke_only_by_the_recognising_approver(client, proposal, nb_approver, hz_approver):
+    from sanatoriums.services import recognition_approve
+
+    today = timezone.localdate()
+    recognition_approve(
+        actor=nb_approver,
+        recognition=proposal,
+        valid_from=today,
+        valid_until=today + datetime.timedelta(days=30),
+    )
+    url = reverse("sanatoriums:revoke", args=[proposal.pk])
+    client.force_login(hz_approver)
+    assert client.post(url, {"reason": "想撤销"}).status_code == 404
+    client.force_login(nb_approver)
+    assert client.post(url, {"reason": "暂停合作"}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == Recognition.Status.REVOKED
+
+
+def image_upload(name="photo.png", size=(2400, 1600), fmt="PNG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 180)).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_photo_is_resized_for_phones(client, hz_staff, hz_base):
+    client.force_login(hz_staff)
+    response = client.post(
+        reverse("sanatoriums:photo_upload", args=[hz_base.pk]),
+        {"image": image_upload(), "caption": "湖景"},
+    )
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    with Image.open(photo.image) as large, Image.open(photo.thumbnail) as small:
+        assert max(large.size) <= 1280 and large.format == "JPEG"
+        assert small.size[0] <= 480
+        assert not large.getexif()  # no camera or place data leaves the server
+
+
+def test_photo_upload_refuses_a_renamed_executable(client, hz_staff, hz_base):
+    client.force_login(hz_staff)
+    fake = SimpleUploadedFile(
+        "photo.jpg", b"MZ\x90\x00" + b"\x00" * 2000, content_type="image/jpeg"
+    )
+    response = client.post(
+        reverse("sanatoriums:photo_upload", args=[hz_base.pk]), {"image": fake}, follow=True
+    )
+    assert not Photo.objects.exists()
+    assert "不允许上传此类型的文件" in response.text
+
+
+def test_photo_upload_refuses_an_oversized_file(client, hz_staff, hz_base, monkeypatch):
+    monkeypatch.setattr("sanatoriums.services.PHOTO_MAX_BYTES", 1000)
+    client.force_login(hz_staff)
+    response = client.post(
+        reverse("sanatoriums:photo_upload", args=[hz_base.pk]),
+        {"image": image_upload()},
+        follow=True,
+    )
+    assert not Photo.objects.exists()
+    assert "文件过大" in response.text
+
+
+def test_partner_cannot_upload_photos(client, nb_staff, hz_base):
+    client.force_login(nb_staff)
+    response = client.post(
+        reverse("sanatoriums:photo_upload", args=[hz_base.pk]), {"image": image_upload()}
+    )
+    assert response.status_code == 404
+    assert not Photo.objects.exists()
+
+
+def test_photos_are_served_publicly(client, hz_staff, hz_base):
+    client.force_login(hz_staff)
+    client.post(reverse("sanatoriums:photo_upload", args=[hz_base.pk]), {"image": image_upload()})
+    client.logout()
+    photo = Photo.objects.get()
+    response = client.get(photo.thumbnail.url)
+    assert response.status_code == 200
+
+
+def test_manage_query_count_is_flat(client, hz_staff, hz, nb, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.sanatoriums.factories import SanatoriumFactory
+
+    client.force_login(hz_staff)
+    SanatoriumFactory(federation=hz)
+    client.get(reverse("sanatoriums:manage"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("sanatoriums:manage"))
+    for _ in range(20):
+        SanatoriumFactory(federation=nb)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("sanatoriums:manage"))
+
+
+def test_decide_form_prefills_dates_a_date_picker_understands(client, proposal, nb_approver):
+    client.force_login(nb_approver)
+    response = client.get(reverse("sanatoriums:decide", args=[proposal.pk]))
+    assert f'value="{timezone.localdate().isoformat()}"' in response.text
