@@ -1,8 +1,66 @@
+"""The agreement, its five commons (Pillar) and the projects (载体) that carry them.
+
+Ownership for scoping: a project belongs to its lead federation; milestones follow their
+project; a progress update belongs to the federation of the staff who wrote it (partners
+write updates on the lead's projects); a venue belongs to its federation.
+"""
+
+import datetime
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from cooperation.commons import FIVE_COMMONS, PILLAR_KEYS
+from members.scoping import FederationScopedQuerySet, user_scope
+from members.uploads import DOCUMENT_KINDS, UploadValidator
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def today():
+    return timezone.localdate()
+
+
+def _private_name(prefix):
+    """Stored names are random: the original name is kept in a field and sent on download,
+    and a file's address on disk never reveals or lets anyone guess it."""
+
+    def upload_to(instance, filename):
+        suffix = PurePosixPath(filename).suffix.lower()[:8]
+        return f"{prefix}/{uuid.uuid4().hex}{suffix}"
+
+    return upload_to
+
+
+def agreement_document_path(instance, filename):
+    return _private_name("cooperation/agreements")(instance, filename)
+
+
+def attachment_path(instance, filename):
+    return _private_name("cooperation/updates")(instance, filename)
+
+
+class AgreementQuerySet(FederationScopedQuerySet):
+    """An agreement is readable by staff of its parties (and of their partners, as for every
+    shared record) and editable by nobody but administrators, who use the admin."""
+
+    federation_field = "parties"
+
+    def for_user(self, user):
+        # Through the many-to-many: filter on ids so that rows are not repeated.
+        return self.filter(pk__in=super().for_user(user).values("pk"))
+
+    def editable_by(self, user):
+        return self.filter(pk__in=super().editable_by(user).values("pk"))
 
 
 class Agreement(models.Model):
@@ -19,6 +77,17 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("signed on"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(
+        _("signed document"),
+        upload_to=agreement_document_path,
+        blank=True,
+        validators=[UploadValidator(kinds=DOCUMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)],
+        help_text=_("The signed agreement as a PDF or a scanned image, at most 10 MB."),
+    )
+    document_name = models.CharField(_("document file name"), max_length=200, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[parties])
 
     class Meta:
@@ -35,9 +104,505 @@ class Agreement(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("cooperation:agreement", args=[self.pk])
+
     def clean(self):
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
             raise ValidationError(
                 {"valid_until": _("The end of the term cannot be before its start.")},
                 code="term_reversed",
             )
+
+
+class AgreementPhase(models.Model):
+    """A named period of the agreement (分阶段), e.g. 建立机制 then 全面推进."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="phases"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    goals = models.TextField(_("goals"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement phase")
+        verbose_name_plural = _("agreement phases")
+        ordering = ["agreement", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="cooperation_agreementphase_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "name"], name="cooperation_agreementphase_name_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError(
+                {"ends_on": _("A phase cannot end before it starts.")}, code="phase_reversed"
+            )
+
+    @property
+    def is_current(self):
+        return self.starts_on <= today() <= self.ends_on
+
+
+class PillarManager(models.Manager):
+    def ensure(self):
+        """Create the five rows if they are missing (a flushed test database, say)."""
+        for common in FIVE_COMMONS:
+            self.get_or_create(
+                key=common["key"],
+                defaults={k: v for k, v in common.items() if k != "key"},
+            )
+        return self.all()
+
+
+class Pillar(models.Model):
+    """One of the five commons. Fixed rows from a data migration; not editable in the UI."""
+
+    class Key(models.TextChoices):
+        IDEOLOGY = "ideology", _("shared ideological guidance")
+        RIGHTS = "rights", _("jointly protecting workers' rights")
+        SKILLS = "skills", _("joint skill improvement")
+        WELLBEING = "wellbeing", _("caring for body and mind together")
+        PROJECTS = "projects", _("joint research projects")
+
+    key = models.CharField(_("key"), max_length=20, unique=True, choices=Key.choices)
+    position = models.PositiveSmallIntegerField(_("position"))
+    icon = models.CharField(_("icon"), max_length=40)
+    name_zh = models.CharField(_("Chinese name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=100)
+    description_zh = models.CharField(_("Chinese description"), max_length=200)
+    description_en = models.CharField(_("English description"), max_length=300)
+
+    objects = PillarManager()
+
+    class Meta:
+        verbose_name = _("common")
+        verbose_name_plural = _("the five commons")
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key__in=PILLAR_KEYS), name="cooperation_pillar_key_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+    @property
+    def description(self):
+        return (
+            self.description_zh
+            if (get_language() or "").startswith("zh")
+            else (self.description_en)
+        )
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("project status", "planned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("project status", "in progress")
+    COMPLETED = "completed", pgettext_lazy("project status", "completed")
+    SUSPENDED = "suspended", pgettext_lazy("project status", "on hold")
+
+
+# Where a project may go from each status. Completed is final.
+ALLOWED_TRANSITIONS = {
+    ProjectStatus.PLANNED: {ProjectStatus.IN_PROGRESS, ProjectStatus.SUSPENDED},
+    ProjectStatus.IN_PROGRESS: {ProjectStatus.COMPLETED, ProjectStatus.SUSPENDED},
+    ProjectStatus.SUSPENDED: {ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS},
+    ProjectStatus.COMPLETED: set(),
+}
+# Only a project still under way can fall behind its milestones.
+RUNNING_STATUSES = [ProjectStatus.PLANNED, ProjectStatus.IN_PROGRESS]
+
+
+def overdue_milestones(project_ref, on=None):
+    return Milestone.objects.filter(
+        project=project_ref, done_on__isnull=True, due_on__lt=on or today()
+    )
+
+
+class ProjectQuerySet(FederationScopedQuerySet):
+    federation_field = "lead_federation"
+
+    def with_delay(self, on=None):
+        """Annotate `is_delayed`: still under way with a milestone past its due date and not
+        done. Derived on every read, never stored."""
+        return self.annotate(
+            is_delayed=Case(
+                When(
+                    Q(status__in=RUNNING_STATUSES)
+                    & Q(Exists(overdue_milestones(OuterRef("pk"), on))),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def delayed(self, on=None):
+        return self.with_delay(on).filter(is_delayed=True)
+
+    def on_track(self, on=None):
+        return self.with_delay(on).filter(is_delayed=False).exclude(status=ProjectStatus.SUSPENDED)
+
+    def public(self):
+        return self.filter(is_public=True)
+
+    def involving(self, federation_code):
+        """Projects a federation leads or is a partner in."""
+        partnered = Project.partner_federations.through.objects.filter(
+            federation__code=federation_code
+        ).values("project_id")
+        return self.filter(Q(lead_federation__code=federation_code) | Q(pk__in=partnered))
+
+    def active_in(self, year):
+        """Projects whose planned period overlaps the calendar year."""
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return self.filter(planned_start__lte=last, planned_end__gte=first)
+
+    def updatable_by(self, user):
+        """Projects on which the user may post progress updates: staff of the lead
+        federation and of the partner federations."""
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        if not scope.can_edit:
+            return self.none()
+        partnered = Project.partner_federations.through.objects.filter(
+            federation_id=scope.federation_id
+        ).values("project_id")
+        return self.filter(Q(lead_federation_id=scope.federation_id) | Q(pk__in=partnered))
+
+
+class Project(models.Model):
+    """A project (载体) that makes one of the five commons concrete."""
+
+    Status = ProjectStatus
+
+    pillar = models.ForeignKey(
+        Pillar, verbose_name=_("common"), on_delete=models.PROTECT, related_name="projects"
+    )
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="projects"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    lead_federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("lead federation"),
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+    )
+    partner_federations = models.ManyToManyField(
+        "members.Federation",
+        verbose_name=_("partner federations"),
+        related_name="partner_projects",
+        blank=True,
+    )
+    department = models.CharField(_("responsible department"), max_length=100, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    target_beneficiaries = models.PositiveIntegerField(
+        _("target beneficiaries"),
+        default=0,
+        help_text=_("How many workers the project means to reach."),
+    )
+    actual_beneficiaries = models.PositiveIntegerField(
+        _("beneficiaries so far"), default=0, help_text=_("How many workers it has reached.")
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Shown on the public project page and its public updates on the home page."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[partner_federations], excluded_fields=["created_at", "updated_at"]
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["pillar__position", "-planned_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProjectStatus.values),
+                name="cooperation_project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")),
+                name="cooperation_project_dates_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["lead_federation", "status"], name="coop_project_lead_st")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:project", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors["planned_end"] = ValidationError(
+                _("The planned end cannot be before the planned start."), code="dates_reversed"
+            )
+        if self.pk:
+            # The status moves only along the allowed transitions, whatever form saves it.
+            stored = Project.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored and stored != self.status:
+                error = transition_error(stored, self.status)
+                if error:
+                    errors["status"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def beneficiary_share(self):
+        """Percentage of the target reached (0–100), for the progress bar."""
+        if not self.target_beneficiaries:
+            return 0
+        return min(100, round(100 * self.actual_beneficiaries / self.target_beneficiaries))
+
+
+def transition_error(old, new):
+    """A ValidationError if a project may not go from `old` to `new`, else None."""
+    if new in ALLOWED_TRANSITIONS.get(old, set()):
+        return None
+    return ValidationError(
+        _("A project cannot go from “%(old)s” to “%(new)s”."),
+        code="illegal_transition",
+        params={"old": ProjectStatus(old).label, "new": ProjectStatus(new).label},
+    )
+
+
+class MilestoneQuerySet(FederationScopedQuerySet):
+    federation_field = "project__lead_federation"
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = MilestoneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.done_on and self.done_on > today():
+            raise ValidationError(
+                {"done_on": _("A milestone cannot be done in the future.")}, code="done_future"
+            )
+
+    @property
+    def is_overdue(self):
+        return self.done_on is None and self.due_on < today()
+
+
+class ProgressUpdateQuerySet(FederationScopedQuerySet):
+    federation_field = "federation"
+
+    def public(self):
+        return self.filter(is_public=True, project__is_public=True)
+
+
+class ProgressUpdate(models.Model):
+    """A dated report of progress, by the lead or a partner federation."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="updates"
+    )
+    federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("federation"),
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+        help_text=_("The federation of the staff who wrote the update."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    happened_on = models.DateField(_("date"))
+    text = models.TextField(_("text"))
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown to everyone if the project is public.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["is_public", "-happened_on"], name="coop_update_public")]
+
+    def __str__(self):
+        return f"{self.project} · {self.happened_on:%Y-%m-%d}"
+
+    def clean(self):
+        if self.happened_on and self.happened_on > today():
+            raise ValidationError(
+                {"happened_on": _("A progress update cannot be dated in the future.")},
+                code="update_future",
+            )
+
+
+class AttachmentQuerySet(FederationScopedQuerySet):
+    federation_field = "update__federation"
+
+
+class Attachment(models.Model):
+    """An image or PDF of a progress update. Served only through a view that checks access."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("image")
+        PDF = "pdf", _("PDF")
+
+    update = models.ForeignKey(
+        ProgressUpdate,
+        verbose_name=_("progress update"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_path,
+        validators=[UploadValidator(kinds=DOCUMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)],
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["image", "pdf"]), name="cooperation_attachment_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:attachment", args=[self.pk])
+
+
+class VenueQuerySet(FederationScopedQuerySet):
+    federation_field = "federation"
+
+
+class Venue(models.Model):
+    """A shared venue (共同阵地) of the ideology common, run by one federation."""
+
+    class Kind(models.TextChoices):
+        WORKER_SCHOOL = "worker_school", _("worker school")
+        INNOVATION_STUDIO = "innovation_studio", _("model-worker and craftsman innovation studio")
+        SERVICE_STATION = "service_station", _("worker service station")
+        READING_ROOM = "reading_room", _("worker library or reading room")
+        EDUCATION_BASE = "education_base", _("education base")
+        OTHER = "other", pgettext_lazy("venue kind", "other")
+
+    federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("federation"),
+        on_delete=models.PROTECT,
+        related_name="venues",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=200)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    open_to_partners = models.BooleanField(
+        _("open to partner members"),
+        default=True,
+        help_text=_("Members of the partner federations may use the venue."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=30, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = VenueQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["federation__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federation", "name"], name="cooperation_venue_name_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "worker_school",
+                        "innovation_studio",
+                        "service_station",
+                        "reading_room",
+                        "education_base",
+                        "other",
+                    ]
+                ),
+                name="cooperation_venue_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:venue", args=[self.pk])

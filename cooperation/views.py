@@ -1,10 +1,542 @@
-from django.shortcuts import render
+"""Pages of the cooperation app: the public home page and project pages, and the staff
+pages for projects, milestones, progress updates, venues and the agreement."""
 
-from cooperation.commons import FIVE_COMMONS
-from cooperation.models import Agreement
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cooperation import services
+from cooperation.forms import (
+    MilestoneForm,
+    NewMilestoneForm,
+    ProgressUpdateForm,
+    ProjectFilterForm,
+    ProjectForm,
+    StatusForm,
+    VenueFilterForm,
+    VenueForm,
+    readable_federations,
+)
+from cooperation.models import (
+    ALLOWED_TRANSITIONS,
+    RUNNING_STATUSES,
+    Agreement,
+    Attachment,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+    Venue,
+    overdue_milestones,
+    today,
+)
+from members.history import history_entries
+from members.models import Federation
+from members.scoping import user_scope
+
+PAGE_SIZE = 20
+LATEST_PUBLIC_UPDATES = 6
+
+
+# --- public ------------------------------------------------------------------------------
 
 
 def home(request):
-    """The public home page: the programme and its five commons."""
+    """The public home page: the programme, its five commons with their figures, and the
+    latest public progress. A fixed number of queries, however many projects there are."""
+    overdue = overdue_milestones(OuterRef("pk"))
+    on_track = Q(status=ProjectStatus.COMPLETED) | (
+        Q(status__in=RUNNING_STATUSES) & ~Q(Exists(overdue))
+    )
+    figures = {
+        row["pillar"]: row
+        for row in Project.objects.order_by()
+        .values("pillar")
+        .annotate(
+            total=Count("pk"),
+            on_track=Count("pk", filter=on_track),
+            beneficiaries=Sum("actual_beneficiaries"),
+        )
+    }
+    pillars = list(Pillar.objects.all())
+    for pillar in pillars:
+        row = figures.get(pillar.pk, {})
+        pillar.project_count = row.get("total", 0)
+        pillar.on_track_count = row.get("on_track", 0)
+        pillar.beneficiaries = row.get("beneficiaries") or 0
+    updates = (
+        ProgressUpdate.objects.public()
+        .select_related("project__pillar", "federation")
+        .prefetch_related("attachments")[:LATEST_PUBLIC_UPDATES]
+    )
     agreements = Agreement.objects.prefetch_related("parties")[:3]
-    return render(request, "home.html", {"commons": FIVE_COMMONS, "agreements": agreements})
+    return render(
+        request,
+        "home.html",
+        {"pillars": pillars, "updates": updates, "agreements": agreements},
+    )
+
+
+# --- access helpers ----------------------------------------------------------------------
+
+
+def _project_queryset():
+    return Project.objects.select_related(
+        "pillar", "agreement", "lead_federation", "owner"
+    ).prefetch_related("partner_federations")
+
+
+def get_project_for_user(request, pk):
+    """The project if the user may read it as staff, else 404."""
+    if not request.user.has_perm("cooperation.view_project"):
+        raise Http404
+    return get_object_or_404(_project_queryset().for_user(request.user).with_delay(), pk=pk)
+
+
+def get_project_for_editing(request, pk):
+    project = get_project_for_user(request, pk)
+    if not Project.objects.editable_by(request.user).filter(pk=project.pk).exists():
+        # Partners read the project but do not change it.
+        raise Http404
+    return project
+
+
+def get_project_for_updates(request, pk):
+    project = get_project_for_user(request, pk)
+    if not Project.objects.updatable_by(request.user).filter(pk=project.pk).exists():
+        raise Http404
+    return project
+
+
+def get_venue_for_user(request, pk):
+    return get_object_or_404(
+        Venue.objects.for_user(request.user).select_related("federation"), pk=pk
+    )
+
+
+def get_venue_for_editing(request, pk):
+    venue = get_venue_for_user(request, pk)
+    if not Venue.objects.editable_by(request.user).filter(pk=venue.pk).exists():
+        raise Http404
+    return venue
+
+
+def _lead_federation_or_404(user):
+    federation_id = user_scope(user).federation_id
+    if federation_id is None or not user_scope(user).can_edit:
+        raise Http404
+    return Federation.objects.get(pk=federation_id)
+
+
+# --- projects ----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cooperation.view_project", raise_exception=True)
+def project_list(request):
+    readable = Project.objects.for_user(request.user)
+    span = readable.aggregate(first=Min("planned_start"), last=Max("planned_end"))
+    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
+    form = ProjectFilterForm(
+        request.GET or None, federations=readable_federations(request.user), years=years
+    )
+    projects = _project_queryset().for_user(request.user).with_delay()
+    if form.is_valid():
+        data = form.cleaned_data
+        if q := data["q"].strip():
+            projects = projects.filter(
+                Q(title__icontains=q) | Q(description__icontains=q) | Q(department__icontains=q)
+            )
+        if data["pillar"]:
+            projects = projects.filter(pillar=data["pillar"])
+        if data["federation"]:
+            projects = projects.involving(data["federation"])
+        if data["status"]:
+            projects = projects.filter(status=data["status"])
+        if data["delayed"]:
+            projects = projects.filter(is_delayed=data["delayed"] == "yes")
+        if data["year"]:
+            projects = projects.active_in(data["year"])
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cooperation/project_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": user_scope(request.user).can_edit
+            and user_scope(request.user).federation_id is not None
+            and request.user.has_perm("cooperation.add_project"),
+        },
+    )
+
+
+def project_detail(request, pk):
+    """Staff of the agreement's parties get the working page; anyone else gets the public
+    page of a public project, and 404 for any other."""
+    if request.user.is_authenticated and request.user.has_perm("cooperation.view_project"):
+        project = _project_queryset().for_user(request.user).with_delay().filter(pk=pk).first()
+        if project is not None:
+            return _staff_detail(request, project)
+    project = get_object_or_404(_project_queryset().public().with_delay(), pk=pk)
+    updates = project.updates.public().select_related("federation").prefetch_related("attachments")
+    return render(
+        request,
+        "cooperation/project_public.html",
+        {"project": project, "milestones": project.milestones.all(), "updates": updates},
+    )
+
+
+def _staff_detail(request, project, *, milestone_form=None, update_form=None, status=200):
+    can_edit = Project.objects.editable_by(request.user).filter(pk=project.pk).exists()
+    can_update = (
+        can_edit or Project.objects.updatable_by(request.user).filter(pk=project.pk).exists()
+    ) and request.user.has_perm("cooperation.add_progressupdate")
+    can_edit = can_edit and request.user.has_perm("cooperation.change_project")
+    milestones = list(project.milestones.all())
+    updates = list(
+        project.updates.select_related("federation", "author").prefetch_related("attachments")
+    )
+    timeline = sorted(
+        [{"date": m.due_on, "milestone": m} for m in milestones]
+        + [{"date": u.happened_on, "update": u} for u in updates],
+        key=lambda item: (item["date"], "update" in item),
+    )
+    history = [
+        {
+            "label": project.title,
+            "entries": _with_federation_names(history_entries(project, show_personal=False)),
+        }
+    ] + [
+        {"label": m.title, "entries": history_entries(m, show_personal=False, limit=10)}
+        for m in milestones
+    ]
+    transitions = [
+        (value, ProjectStatus(value).label)
+        for value in ProjectStatus.values
+        if value in ALLOWED_TRANSITIONS[project.status]
+    ]
+    return render(
+        request,
+        "cooperation/project_detail.html",
+        {
+            "project": project,
+            "milestones": milestones,
+            "updates": updates,
+            "timeline": timeline,
+            "today": today(),
+            "can_edit": can_edit,
+            "can_update": can_update,
+            "transitions": transitions if can_edit else [],
+            "milestone_form": milestone_form or NewMilestoneForm(prefix="milestone"),
+            "update_form": update_form or ProgressUpdateForm(prefix="update"),
+            "history": history,
+        },
+        status=status,
+    )
+
+
+def _with_federation_names(entries, model=Project, field_name="partner_federations"):
+    """History of a many-to-many to federations holds lists of ids: show their names."""
+    names = dict(Federation.objects.values_list("pk", "name"))
+    label = model._meta.get_field(field_name).verbose_name
+    for entry in entries:
+        entry["changes"] = [
+            (field, _names(old, names), _names(new, names)) if field == label else (field, old, new)
+            for field, old, new in entry["changes"]
+        ]
+    return entries
+
+
+def _names(value, names):
+    if not isinstance(value, list):
+        return value
+    return "、".join(names.get(row.get("federation"), "?") for row in value) or "—"
+
+
+@login_required
+@permission_required("cooperation.add_project", raise_exception=True)
+def project_create(request):
+    lead = _lead_federation_or_404(request.user)
+    form = ProjectForm(request.POST or None, user=request.user, lead_federation=lead)
+    if request.method == "POST" and form.is_valid():
+        project = form.save()
+        messages.success(request, _("Project %(title)s was created.") % {"title": project.title})
+        return redirect(project)
+    return render(request, "cooperation/project_form.html", {"form": form, "project": None})
+
+
+@login_required
+@permission_required("cooperation.change_project", raise_exception=True)
+def project_update(request, pk):
+    project = get_project_for_editing(request, pk)
+    form = ProjectForm(
+        request.POST or None,
+        instance=project,
+        user=request.user,
+        lead_federation=project.lead_federation,
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Project %(title)s was saved.") % {"title": project.title})
+        return redirect(project)
+    return render(request, "cooperation/project_form.html", {"form": form, "project": project})
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.change_project", raise_exception=True)
+def project_status(request, pk):
+    project = get_project_for_editing(request, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a valid status."))
+        return redirect(project)
+    try:
+        project = services.project_change_status(
+            actor=request.user, project=project, status=form.cleaned_data["status"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The project is now “%(status)s”.") % {"status": project.get_status_display()},
+        )
+    return redirect(project)
+
+
+# --- milestones and progress updates -----------------------------------------------------
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.add_milestone", raise_exception=True)
+def milestone_add(request, pk):
+    project = get_project_for_editing(request, pk)
+    form = NewMilestoneForm(request.POST, prefix="milestone")
+    if form.is_valid():
+        try:
+            services.milestone_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The milestone was added."))
+            return redirect(project)
+    return _staff_detail(request, project, milestone_form=form, status=400)
+
+
+def _milestone_for_editing(request, pk):
+    milestone = get_object_or_404(
+        Milestone.objects.editable_by(request.user).select_related("project"), pk=pk
+    )
+    # Also readable as a project: the same rule as the project's own page.
+    get_project_for_editing(request, milestone.project_id)
+    return milestone
+
+
+@login_required
+@permission_required("cooperation.change_milestone", raise_exception=True)
+def milestone_update(request, pk):
+    if not Milestone.objects.for_user(request.user).filter(pk=pk).exists():
+        raise Http404
+    milestone = _milestone_for_editing(request, pk)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The milestone was saved."))
+        return redirect(milestone.project)
+    return render(
+        request,
+        "cooperation/milestone_form.html",
+        {"form": form, "milestone": milestone, "project": milestone.project},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.change_milestone", raise_exception=True)
+def milestone_done(request, pk):
+    milestone = _milestone_for_editing(request, pk)
+    services.milestone_mark_done(actor=request.user, milestone=milestone, done_on=today())
+    messages.success(request, _("The milestone is marked as done."))
+    return redirect(milestone.project)
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.add_progressupdate", raise_exception=True)
+def update_add(request, pk):
+    project = get_project_for_updates(request, pk)
+    form = ProgressUpdateForm(request.POST, request.FILES, prefix="update")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_update_add(
+                actor=request.user,
+                project=project,
+                happened_on=data["happened_on"],
+                text=data["text"],
+                is_public=data["is_public"],
+                files=data["files"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("The progress update was added."))
+            return redirect(project)
+    return _staff_detail(request, project, update_form=form, status=400)
+
+
+def attachment_download(request, pk):
+    """An attachment, for staff who may read its project, or for anyone when both the
+    update and the project are public. Files are never served from a public address."""
+    attachment = get_object_or_404(Attachment.objects.select_related("update__project"), pk=pk)
+    update = attachment.update
+    public = update.is_public and update.project.is_public
+    if not public:
+        if not (
+            request.user.is_authenticated
+            and request.user.has_perm("cooperation.view_project")
+            and Project.objects.for_user(request.user).filter(pk=update.project_id).exists()
+        ):
+            raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
+
+
+# --- agreement ---------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cooperation.view_agreement", raise_exception=True)
+def agreement_detail(request, pk):
+    agreement = get_object_or_404(
+        Agreement.objects.for_user(request.user).prefetch_related("parties", "phases"), pk=pk
+    )
+    by_pillar = (
+        Project.objects.for_user(request.user)
+        .filter(agreement=agreement)
+        .order_by()
+        .values("pillar")
+        .annotate(total=Count("pk"))
+    )
+    pillars = {row["pillar"]: row["total"] for row in by_pillar}
+    return render(
+        request,
+        "cooperation/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "pillars": [(p, pillars.get(p.pk, 0)) for p in Pillar.objects.all()],
+            "history": _with_federation_names(
+                history_entries(agreement, show_personal=False, limit=20), Agreement, "parties"
+            ),
+        },
+    )
+
+
+@login_required
+@permission_required("cooperation.view_agreement", raise_exception=True)
+def agreement_document(request, pk):
+    agreement = get_object_or_404(Agreement.objects.for_user(request.user), pk=pk)
+    if not agreement.document:
+        raise Http404
+    response = FileResponse(
+        agreement.document.open("rb"),
+        filename=agreement.document_name or agreement.document.name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- venues ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cooperation.view_venue", raise_exception=True)
+def venue_list(request):
+    form = VenueFilterForm(request.GET or None, federations=readable_federations(request.user))
+    venues = Venue.objects.for_user(request.user).select_related("federation")
+    if form.is_valid():
+        data = form.cleaned_data
+        if q := data["q"].strip():
+            venues = venues.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        if data["federation"]:
+            venues = venues.filter(federation__code=data["federation"])
+        if data["kind"]:
+            venues = venues.filter(kind=data["kind"])
+        if data["open_to_partners"]:
+            venues = venues.filter(open_to_partners=data["open_to_partners"] == "yes")
+    page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cooperation/venue_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_add": user_scope(request.user).can_edit
+            and user_scope(request.user).federation_id is not None
+            and request.user.has_perm("cooperation.add_venue"),
+        },
+    )
+
+
+@login_required
+@permission_required("cooperation.view_venue", raise_exception=True)
+def venue_detail(request, pk):
+    venue = get_venue_for_user(request, pk)
+    can_edit = Venue.objects.editable_by(request.user).filter(pk=venue.pk).exists()
+    return render(
+        request,
+        "cooperation/venue_detail.html",
+        {
+            "venue": venue,
+            "can_edit": can_edit and request.user.has_perm("cooperation.change_venue"),
+            "history": history_entries(venue, show_personal=False),
+        },
+    )
+
+
+@login_required
+@permission_required("cooperation.add_venue", raise_exception=True)
+def venue_create(request):
+    federation = _lead_federation_or_404(request.user)
+    form = VenueForm(request.POST or None, federation=federation)
+    if request.method == "POST" and form.is_valid():
+        venue = form.save()
+        messages.success(request, _("Venue %(name)s was added.") % {"name": venue.name})
+        return redirect(venue)
+    return render(request, "cooperation/venue_form.html", {"form": form, "venue": None})
+
+
+@login_required
+@permission_required("cooperation.change_venue", raise_exception=True)
+def venue_update(request, pk):
+    venue = get_venue_for_editing(request, pk)
+    form = VenueForm(request.POST or None, instance=venue, federation=venue.federation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Venue %(name)s was saved.") % {"name": venue.name})
+        return redirect(venue)
+    return render(request, "cooperation/venue_form.html", {"form": form, "venue": venue})

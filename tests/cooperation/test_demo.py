@@ -1,0 +1,40 @@
+"""seed_demo adds an agreement with projects under every common, some of them delayed."""
+
+import pytest
+from django.core.management import call_command
+
+from cooperation.models import AgreementPhase, Milestone, Pillar, ProgressUpdate, Project, Venue
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return tuple(
+        m.objects.count() for m in (Project, Milestone, ProgressUpdate, Venue, AgreementPhase)
+    )
+
+
+def test_demo_has_projects_under_every_common_and_some_delayed(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for pillar in Pillar.objects.all():
+        assert pillar.projects.exists(), pillar.key
+    assert Project.objects.delayed().exists()
+    assert Project.objects.on_track().exists()
+    assert Milestone.objects.filter(done_on__isnull=True, due_on__lt="2100-01-01").exists()
+    titles = " ".join(Project.objects.values_list("title", flat=True))
+    for words in ("学习题目", "疗休养基地互认", "技能竞赛", "五一广场", "新就业形态"):
+        assert words in titles
+    assert ProgressUpdate.objects.public().exists()
+    assert Venue.objects.filter(federation__code="NB", open_to_partners=True).exists()
+    for project in Project.objects.all():
+        project.full_clean()
+        assert project.partner_federations.exists()
+
+
+def test_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    before = counts()
+    call_command("seed_demo")
+    assert counts() == before
