@@ -1,0 +1,171 @@
+"""The competitions in the Django admin, scoped like the pages.
+
+Competitions, events and their scoring parts are managed here by host staff. Entries are made
+and withdrawn on the portal's pages (the service checks cap, deadline and eligibility), scores
+by judges on their judging pages and titles only by publishing: here they are read-only.
+"""
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from competitions.models import Competition, Entry, Event, Score, ScoringPart, Title
+from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
+from members.masking import mask_id_number
+from members.models import Federation, Role, User
+from members.scoping import can_see_personal_data, user_scope
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LockedAfterPublishingMixin:
+    """Nothing of a published competition changes: its results and titles rest on it."""
+
+    def _published(self, obj):
+        if obj is None:
+            return False
+        competition = obj if isinstance(obj, Competition) else obj.competition
+        return competition.is_published
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._published(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._published(obj)
+
+
+class EventInline(FederationScopedInline):
+    model = Event
+    fields = ["name", "cap_per_federation"]
+    show_change_link = True
+
+
+@admin.register(Competition)
+class CompetitionAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["title", "year", "status", "starts_on", "registration_deadline"]
+    list_filter = ["status", "year", "hosts"]
+    search_fields = ["title", "venue"]
+    readonly_fields = ["status", "published_at"]
+    filter_horizontal = ["hosts"]
+    inlines = [EventInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "hosts":
+            # A joint competition names the partner as a co-host: any readable federation.
+            scope = user_scope(request.user)
+            federations = Federation.objects.all()
+            if not scope.is_superuser:
+                federations = federations.filter(pk__in=scope.readable_federation_ids)
+            kwargs["queryset"] = federations
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        scope = user_scope(request.user)
+
+        class HostCheckedForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                hosts = cleaned.get("hosts")
+                if (
+                    not scope.is_superuser
+                    and hosts is not None
+                    and scope.federation_id not in {h.pk for h in hosts}
+                ):
+                    self.add_error(
+                        "hosts",
+                        ValidationError(
+                            _("Your own federation must be one of the hosts."), code="not_host"
+                        ),
+                    )
+                return cleaned
+
+        return HostCheckedForm
+
+
+class ScoringPartInline(FederationScopedInline):
+    model = ScoringPart
+    fields = ["name", "weight", "pass_mark", "position"]
+
+
+@admin.register(Event)
+class EventAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "competition", "cap_per_federation", "title_kind"]
+    list_filter = ["competition"]
+    search_fields = ["name", "competition__title"]
+    list_select_related = ["competition"]
+    filter_horizontal = ["judges"]
+    inlines = [ScoringPartInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "judges":
+            # Judges are people with the judge role (or staff) of a readable federation.
+            scope = user_scope(request.user)
+            users = User.objects.filter(
+                staff_profile__role__in=[Role.JUDGE, Role.STAFF, Role.APPROVER]
+            )
+            if not scope.is_superuser:
+                users = users.filter(
+                    staff_profile__organisation__federation_id__in=scope.readable_federation_ids
+                )
+            kwargs["queryset"] = users.order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        problem = form.instance.weights_problem()
+        if problem:
+            self.message_user(request, problem, level="warning")
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdminMixin, FederationScopedAdmin):
+    list_display = ["__str__", "member", "federation", "masked_id", "status", "total", "rank"]
+    list_filter = ["status", "federation", "event__competition"]
+    search_fields = ["member__name", "member__card_number"]
+    list_select_related = ["event__competition", "member", "federation"]
+    list_per_page = 50
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id(self, obj):
+        # Never the full number outside the member's federation (the admin list too).
+        return mask_id_number(obj.member.id_number)
+
+    def get_list_display(self, request):
+        # Built per request (the admin instance is shared between threads).
+        @admin.display(description=_("resident ID number"))
+        def id_number(obj):
+            number = obj.member.id_number
+            if can_see_personal_data(request.user, obj.federation_id):
+                return number
+            return mask_id_number(number)
+
+        return [id_number if name == "masked_id" else name for name in self.list_display]
+
+    def get_fields(self, request, obj=None):
+        return ["event", "member", "number", "years_in_job", "status", "total", "rank", "award"]
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdminMixin, FederationScopedAdmin):
+    list_display = ["entry", "part", "judge", "value", "updated_at"]
+    list_filter = ["entry__event__competition"]
+    list_select_related = ["entry__event__competition", "part", "judge"]
+
+
+@admin.register(Title)
+class TitleAdmin(ReadOnlyAdminMixin, FederationScopedAdmin):
+    list_display = ["member", "kind", "federation", "granted_on"]
+    list_filter = ["kind", "federation"]
+    search_fields = ["member__name"]
+    list_select_related = ["member", "federation", "entry__event__competition"]

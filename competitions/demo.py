@@ -1,0 +1,208 @@
+"""Demo competitions: last year's joint competition with published results in four trades,
+and this season's, open for registration. Judges hz-judge and nb-judge score them.
+
+Idempotent: a competition that already exists (by title) is left as it is.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from competitions import services
+from competitions.models import Competition, Entry, Event, Score, ScoringPart
+from members.models import Member, Organisation, Role, StaffProfile, User
+
+JUDGES = {"hz-judge": ("HZ", "杭州评委"), "nb-judge": ("NB", "宁波评委")}
+
+# trade → (parts as (name, weight, pass mark), employment form of the entrants, title, title
+# places, title age limit)
+TRADES = {
+    "电工": ([("理论知识", 30, 60), ("实际操作", 70, 60)], None, "technical_expert", 3, None),
+    "焊工": ([("理论知识", 20, 60), ("实际操作", 80, 60)], None, "technical_expert", 2, None),
+    "快递员": (
+        [("理论知识", 30, 60), ("实际操作", 70, 60)],
+        Member.EmploymentForm.COURIER,
+        "young_expert",
+        3,
+        35,
+    ),
+    "网约配送员": (
+        [("理论知识", 40, 60), ("实际操作", 60, 60)],
+        Member.EmploymentForm.DELIVERY_RIDER,
+        "",
+        0,
+        None,
+    ),
+}
+
+
+def seed(*, federations, agreement, scale, rng):
+    hz, nb = federations["HZ"], federations["NB"]
+    judges = _judges(federations)
+    staff = {
+        "HZ": User.objects.get(username="hz-staff"),
+        "NB": User.objects.get(username="nb-staff"),
+    }
+    _past_competition(hz, nb, judges, staff, rng)
+    _current_competition(hz, nb, judges, staff, rng)
+
+
+def _judges(federations):
+    template = User.objects.get(username="hz-staff")
+    judges = []
+    for username, (code, name) in JUDGES.items():
+        user, created = User.objects.get_or_create(username=username, defaults={"name": name})
+        if created:
+            # The same password as the other demo accounts (seed_demo's --password or its
+            # default), without seeing it: copy the staff account's hash.
+            user.password = template.password
+            user.save(update_fields=["password"])
+        if not StaffProfile.objects.filter(user=user).exists():
+            root = Organisation.objects.get(federation=federations[code], parent=None)
+            StaffProfile(user=user, organisation=root, role=Role.JUDGE).save()
+        judges.append(user)
+    return judges
+
+
+def _events(competition, judges, cap):
+    events = []
+    for name, (parts, _form, title, top, title_age) in TRADES.items():
+        event, _ = Event.objects.get_or_create(
+            competition=competition,
+            name=name,
+            defaults={
+                "cap_per_federation": cap,
+                "min_years_in_job": 1,
+                "first_awards": 1,
+                "second_awards": 2,
+                "third_awards": 3,
+                "title_kind": title,
+                "title_top": top,
+                "title_max_age": title_age,
+            },
+        )
+        for position, (part, weight, mark) in enumerate(parts):
+            ScoringPart.objects.get_or_create(
+                event=event,
+                name=part,
+                defaults={"weight": weight, "pass_mark": Decimal(mark), "position": position},
+            )
+        event.judges.add(*judges)
+        events.append(event)
+    return events
+
+
+def _entrants(federation, form, count, rng, exclude):
+    members = Member.objects.filter(federation=federation).exclude(pk__in=exclude)
+    preferred = list(members.filter(employment_form=form).order_by("card_number")) if form else []
+    others = list(members.order_by("card_number"))
+    rng.shuffle(others)
+    chosen = []
+    for member in preferred + others:
+        if member not in chosen:
+            chosen.append(member)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _past_competition(hz, nb, judges, staff, rng):
+    title = "2025年杭甬“双城记”职工职业技能竞赛"
+    if Competition.objects.filter(title=title).exists():
+        return
+    competition = Competition.objects.create(
+        title=title,
+        year=2025,
+        venue="宁波市职业技术教育中心学院（海曙校区）",
+        starts_on=datetime.date(2025, 10, 16),
+        ends_on=datetime.date(2025, 10, 18),
+        registration_deadline=datetime.datetime(2025, 9, 30, 17, 0, tzinfo=datetime.UTC),
+        status=Competition.Status.JUDGING,
+        rules=(
+            "一、参赛对象：杭州、宁波两市在职职工及新就业形态劳动者，从事本工种满 1 年。\n"
+            "二、比赛分理论知识和实际操作两部分，按权重计算总成绩。\n"
+            "三、各工种按总成绩排名，并列者名次相同；单项未达合格分者不获奖。\n"
+            "四、获奖选手由两市总工会共同授予称号，两地互认。"
+        ),
+    )
+    competition.hosts.add(hz, nb)
+    used = []
+    for event in _events(competition, judges, cap=5):
+        _parts, form, *_rest = TRADES[event.name]
+        parts = list(event.parts.all())
+        number = 0
+        for federation in (hz, nb):
+            for member in _entrants(federation, form, 4, rng, used):
+                used.append(member.pk)
+                number += 1
+                entry = Entry.objects.create(
+                    event=event,
+                    member=member,
+                    number=number,
+                    years_in_job=rng.randint(2, 15),
+                    entered_by=staff[federation.code],
+                    entered_at=datetime.datetime(2025, 9, 20, 2, 0, tzinfo=datetime.UTC),
+                )
+                base = rng.randint(62, 92)
+                for part in parts:
+                    for judge in judges:
+                        value = Decimal(min(100, max(40, base + rng.randint(-4, 4))))
+                        Score.objects.create(entry=entry, part=part, judge=judge, value=value)
+        # Two entrants with the same scores from every judge: a shared rank on the page.
+        entries = list(event.entries.order_by("number")[:2])
+        for part in parts:
+            for judge in judges:
+                Score.objects.filter(entry__in=entries, part=part, judge=judge).update(
+                    value=Decimal("88.50")
+                )
+    # One entrant fails the practical pass mark despite a fair total: no award.
+    welder = Event.objects.get(competition=competition, name="焊工")
+    last = welder.entries.order_by("-number").first()
+    Score.objects.filter(entry=last, part__name="理论知识").update(value=Decimal("96"))
+    Score.objects.filter(entry=last, part__name="实际操作").update(value=Decimal("58"))
+    services.results_publish(
+        actor=staff["HZ"], competition=competition, today=datetime.date(2025, 10, 25)
+    )
+
+
+def _current_competition(hz, nb, judges, staff, rng):
+    today = timezone.localdate()
+    starts = today + datetime.timedelta(days=45)
+    title = f"{starts.year}年杭甬“双城记”新就业形态劳动者技能竞赛"
+    if Competition.objects.filter(title=title).exists():
+        return
+    deadline = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=30), datetime.time(17, 0))
+    )
+    competition = Competition.objects.create(
+        title=title,
+        year=starts.year,
+        venue="杭州技师学院（滨江校区）",
+        starts_on=starts,
+        ends_on=starts + datetime.timedelta(days=2),
+        registration_deadline=deadline,
+        status=Competition.Status.OPEN,
+        rules=(
+            "一、面向两市快递员、网约配送员等新就业形态劳动者及一线技术工人。\n"
+            "二、每个工种每市限报 6 人，由市总工会统一报名，报名截止后不再受理。\n"
+            "三、成绩和称号两地互认。"
+        ),
+    )
+    competition.hosts.add(hz, nb)
+    used = list(Entry.objects.values_list("member_id", flat=True))
+    for event in _events(competition, judges, cap=6):
+        _parts, form, *_rest = TRADES[event.name]
+        for federation in (hz, nb):
+            for member in _entrants(federation, form, 2, rng, used):
+                used.append(member.pk)
+                try:
+                    services.entry_create(
+                        actor=staff[federation.code],
+                        event=event,
+                        member=member,
+                        years_in_job=rng.randint(1, 12),
+                    )
+                except ValidationError:  # an ineligible demo member is skipped
+                    continue

@@ -1,0 +1,423 @@
+from collections import Counter, defaultdict
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, F, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from competitions import services
+from competitions.forms import EntryFilterForm, EntryForm, member_queryset_for
+from competitions.models import Competition, Entry, Event, Score, ScoringPart
+from members.scoping import can_see_personal_data, user_scope
+from members.spreadsheets import safe_cell
+
+PAGE_SIZE = 25
+
+
+def get_competition_for_user(request, pk):
+    """A competition anyone may see (not a draft), or a draft of a readable federation."""
+    return get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
+
+
+def get_competition_for_staff(request, pk):
+    """A competition hosted by a federation the user may read (owner or partner), else 404."""
+    return get_object_or_404(Competition.objects.for_user(request.user), pk=pk)
+
+
+def get_published_entry(request, pk):
+    return get_object_or_404(
+        Entry.objects.active()
+        .filter(event__competition__status=Competition.Status.PUBLISHED)
+        .select_related("event__competition", "member__organisation", "federation"),
+        pk=pk,
+    )
+
+
+def get_event_for_judge(request, pk):
+    """An event the user judges, else 404: judges see only their own events."""
+    return get_object_or_404(
+        Event.objects.judged_by(request.user).select_related("competition"), pk=pk
+    )
+
+
+def _error_messages(error: ValidationError):
+    return error.messages
+
+
+# --- public pages -------------------------------------------------------------------------
+
+
+def competition_list(request):
+    competitions = (
+        Competition.objects.visible_to(request.user)
+        .prefetch_related("hosts")
+        .annotate(event_count=Count("events", distinct=True))
+        .order_by("-starts_on", "title")
+    )
+    page = Paginator(competitions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "competitions/competition_list.html", {"page": page})
+
+
+def competition_detail(request, pk):
+    competition = get_competition_for_user(request, pk)
+    events = list(
+        competition.events.prefetch_related(
+            Prefetch("parts", queryset=ScoringPart.objects.order_by("position", "pk"))
+        )
+    )
+    scope = user_scope(request.user)
+    can_manage = Competition.objects.editable_by(request.user).filter(pk=competition.pk).exists()
+    used = {}
+    if scope.federation_id:
+        used = dict(
+            Entry.objects.active()
+            .filter(event__competition=competition, federation_id=scope.federation_id)
+            .values_list("event_id")
+            .annotate(n=Count("pk"))
+        )
+    for event in events:
+        event.places_used = used.get(event.pk, 0)
+    can_enter = (
+        competition.registration_is_open
+        and scope.can_edit
+        and competition.hosts.filter(pk=scope.federation_id).exists()
+    )
+    return render(
+        request,
+        "competitions/competition_detail.html",
+        {
+            "competition": competition,
+            "hosts": competition.hosts.all(),
+            "events": events,
+            "can_manage": can_manage,
+            "next_status_label": Competition.Status(competition.next_status).label
+            if competition.next_status
+            else "",
+            "can_enter": can_enter,
+            "show_entries": request.user.has_perm("competitions.view_entry")
+            and Competition.objects.for_user(request.user).filter(pk=competition.pk).exists(),
+            "judged_events": Event.objects.judged_by(request.user).filter(competition=competition),
+        },
+    )
+
+
+def _results_by_event(competition):
+    """The events of a published competition with their ranked live entries: three queries
+    whatever the number of events and entrants."""
+    events = list(competition.events.all())
+    entries = (
+        Entry.objects.active()
+        .filter(event__competition=competition)
+        .select_related("member__organisation", "federation")
+        .prefetch_related("title")
+        .order_by(F("rank").asc(nulls_last=True), "number")
+    )
+    grouped = defaultdict(list)
+    for entry in entries:
+        grouped[entry.event_id].append(entry)
+    for event in events:
+        event.results = grouped[event.pk]
+        shared = Counter(entry.rank for entry in event.results if entry.rank)
+        for entry in event.results:
+            entry.tied = shared[entry.rank] > 1
+    return events
+
+
+def competition_results(request, pk):
+    competition = get_competition_for_user(request, pk)
+    events = _results_by_event(competition) if competition.is_published else []
+    return render(
+        request,
+        "competitions/competition_results.html",
+        {"competition": competition, "events": events},
+    )
+
+
+def results_export(request, pk):
+    """The published results as .xlsx: the same public columns as the results page, every
+    cell through safe_cell (names typed by people must not become formulas)."""
+    from openpyxl import Workbook
+
+    competition = get_competition_for_user(request, pk)
+    if not competition.is_published:
+        raise Http404
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Results")[:31]
+    sheet.append(
+        [
+            safe_cell(str(label))
+            for label in (
+                _("Event"),
+                _("Rank"),
+                _("Entrant name"),
+                _("Federation"),
+                _("Organisation"),
+                _("Total"),
+                _("Award"),
+                _("Honorary title"),
+            )
+        ]
+    )
+    for event in _results_by_event(competition):
+        for entry in event.results:
+            title = getattr(entry, "title", None)
+            sheet.append(
+                [
+                    safe_cell(value)
+                    for value in (
+                        event.name,
+                        entry.rank,
+                        entry.member.name,
+                        entry.federation.name,
+                        entry.member.organisation.name,
+                        float(entry.total) if entry.total is not None else None,
+                        str(entry.get_award_display()) if entry.award else "",
+                        str(title.get_kind_display()) if title else "",
+                    )
+                ]
+            )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="competition-{competition.pk}.xlsx"'
+    return response
+
+
+def certificate(request, pk):
+    """A printable certificate of an award (or a title) of a published competition."""
+    entry = get_published_entry(request, pk)
+    title = entry.title if hasattr(entry, "title") else None
+    if not entry.award and title is None:
+        raise Http404
+    return render(
+        request,
+        "competitions/certificate.html",
+        {
+            "entry": entry,
+            "competition": entry.event.competition,
+            "hosts": entry.event.competition.hosts.all(),
+            "title": title,
+        },
+    )
+
+
+# --- staff pages --------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("competitions.view_entry", raise_exception=True)
+def entry_list(request, pk):
+    competition = get_competition_for_staff(request, pk)
+    form = EntryFilterForm(request.GET or None, competition=competition)
+    entries = (
+        Entry.objects.for_user(request.user)
+        .filter(event__competition=competition)
+        .select_related("event", "member__organisation", "federation")
+        .order_by("event__name", "number")
+    )
+    if form.is_valid():
+        if event := form.cleaned_data["event"]:
+            entries = entries.filter(event=event)
+        if status := form.cleaned_data["status"]:
+            entries = entries.filter(status=status)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    own = user_scope(request.user).federation_id
+    for entry in page:
+        entry.show_personal = can_see_personal_data(request.user, entry.federation_id)
+        entry.can_withdraw = request.user.is_superuser or (
+            user_scope(request.user).can_edit and entry.federation_id == own
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "competitions/entry_list.html",
+        {
+            "competition": competition,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_enter": competition.registration_is_open and user_scope(request.user).can_edit,
+            "can_withdraw": competition.status
+            in (Competition.Status.OPEN, Competition.Status.CLOSED),
+        },
+    )
+
+
+@login_required
+@permission_required("competitions.add_entry", raise_exception=True)
+def entry_create(request, pk):
+    competition = get_competition_for_staff(request, pk)
+    if not user_scope(request.user).can_edit:
+        raise Http404
+    form = EntryForm(
+        request.POST or None,
+        competition=competition,
+        members=member_queryset_for(request.user),
+        initial={"event": request.GET.get("event")},
+    )
+    if request.method == "POST" and form.is_valid():
+        member = form.cleaned_data["member"]
+        try:
+            entry = services.entry_create(
+                actor=request.user,
+                event=form.cleaned_data["event"],
+                member=member,
+                years_in_job=form.cleaned_data["years_in_job"],
+            )
+        except ValidationError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was entered in %(event)s as number %(number)s.")
+                % {"name": member.name, "event": entry.event.name, "number": entry.number},
+            )
+            return redirect("competitions:entries", pk=competition.pk)
+    return render(
+        request, "competitions/entry_form.html", {"competition": competition, "form": form}
+    )
+
+
+@login_required
+@require_POST
+@permission_required("competitions.change_entry", raise_exception=True)
+def entry_withdraw(request, pk):
+    entry = get_object_or_404(
+        Entry.objects.editable_by(request.user).select_related("event__competition", "member"),
+        pk=pk,
+    )
+    try:
+        services.entry_withdraw(actor=request.user, entry=entry)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The entry of %(name)s was withdrawn.") % {"name": entry.member.name}
+        )
+    return redirect("competitions:entries", pk=entry.event.competition_id)
+
+
+@login_required
+@require_POST
+@permission_required("competitions.change_competition", raise_exception=True)
+def competition_advance(request, pk):
+    competition = get_object_or_404(Competition.objects.editable_by(request.user), pk=pk)
+    try:
+        if competition.next_status == Competition.Status.PUBLISHED:
+            services.results_publish(actor=request.user, competition=competition)
+            messages.success(request, _("The results were published."))
+        else:
+            competition = services.competition_advance(actor=request.user, competition=competition)
+            messages.success(
+                request,
+                _("The competition is now: %(status)s.")
+                % {"status": competition.get_status_display()},
+            )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    return redirect(competition)
+
+
+# --- judges -------------------------------------------------------------------------------
+
+
+@login_required
+def judging_list(request):
+    events = (
+        Event.objects.judged_by(request.user)
+        .select_related("competition")
+        .annotate(entry_count=Count("entries", distinct=True))
+        .order_by("-competition__starts_on", "name")
+    )
+    return render(request, "competitions/judging_list.html", {"events": events})
+
+
+@login_required
+def judging_sheet(request, pk):
+    """The judge's own scores for every live entry of the event, by entrant number only:
+    no name, federation or organisation (blind judging)."""
+    event = get_event_for_judge(request, pk)
+    competition = event.competition
+    parts = list(event.parts.order_by("position", "pk"))
+    entries = list(event.entries.active().order_by("number").only("pk", "number", "event_id"))
+    mine = {
+        (s.entry_id, s.part_id): s.value
+        for s in Score.objects.filter(entry__event=event, judge=request.user)
+    }
+    can_score = competition.status == Competition.Status.JUDGING
+    errors = []
+    if request.method == "POST":
+        if not can_score:
+            errors.append(
+                _("The results are published; scores are locked.")
+                if competition.is_published
+                else _("Scores can only be entered while the competition is judging.")
+            )
+        else:
+            saved = 0
+            # The sheet is saved whole or not at all: one bad cell keeps every other one.
+            with transaction.atomic():
+                for entry in entries:
+                    for part in parts:
+                        raw = request.POST.get(f"score-{entry.pk}-{part.pk}", "").strip()
+                        if raw == "" or str(mine.get((entry.pk, part.pk), "")) == raw:
+                            continue
+                        try:
+                            services.score_submit(
+                                actor=request.user, entry=entry, part=part, value=raw
+                            )
+                            saved += 1
+                        except ValidationError as error:
+                            for message in _error_messages(error):
+                                errors.append(
+                                    _("Entrant %(number)s, %(part)s: %(message)s")
+                                    % {
+                                        "number": entry.number,
+                                        "part": part.name,
+                                        "message": message,
+                                    }
+                                )
+                if errors:
+                    transaction.set_rollback(True)
+            if not errors:
+                messages.success(request, _("%(count)s scores were saved.") % {"count": saved})
+                return redirect("competitions:judging_sheet", pk=event.pk)
+            mine.update(
+                {
+                    (entry.pk, part.pk): request.POST.get(f"score-{entry.pk}-{part.pk}", "")
+                    for entry in entries
+                    for part in parts
+                }
+            )
+    rows = [
+        {"entry": entry, "cells": [(part, mine.get((entry.pk, part.pk), "")) for part in parts]}
+        for entry in entries
+    ]
+    return render(
+        request,
+        "competitions/judging_sheet.html",
+        {
+            "event": event,
+            "competition": competition,
+            "parts": parts,
+            "rows": rows,
+            "can_score": can_score,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )

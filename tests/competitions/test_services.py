@@ -1,0 +1,295 @@
+"""Entering, scoring, computing and publishing: the rules of DESIGN.md invariant 4."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from competitions import services
+from competitions.models import Competition, Entry, Event, Score, Title
+from members import idcard
+from tests.competitions.factories import EntryFactory, EventFactory, score, set_status
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def enter(actor, event, member, years=5, **kwargs):
+    return services.entry_create(
+        actor=actor, event=event, member=member, years_in_job=years, **kwargs
+    )
+
+
+def refused(code, call, *args, **kwargs):
+    with pytest.raises(ValidationError) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == code, caught.value
+    return caught.value
+
+
+# --- entering -------------------------------------------------------------------------------
+
+
+def test_staff_enter_their_own_members_with_numbers(
+    event, hz_staff, nb_staff, hz_members, nb_members
+):
+    first = enter(hz_staff, event, hz_members[0])
+    second = enter(nb_staff, event, nb_members[0])
+    assert (first.number, second.number) == (1, 2)
+    assert first.federation == hz_members[0].federation
+    assert second.federation == nb_members[0].federation
+    assert first.entered_by == hz_staff
+
+
+def test_cap_per_federation(event, hz_staff, nb_staff, hz_members, nb_members):
+    enter(hz_staff, event, hz_members[0])
+    enter(hz_staff, event, hz_members[1])
+    error = refused("cap_reached", enter, hz_staff, event, hz_members[2])
+    assert "2" in error.messages[0]
+    # the partner's places are its own
+    enter(nb_staff, event, nb_members[0])
+    assert Entry.objects.filter(event=event, federation=hz_members[0].federation).count() == 2
+
+
+def test_withdrawn_entry_frees_the_place(event, hz_staff, hz_members):
+    enter(hz_staff, event, hz_members[0])
+    second = enter(hz_staff, event, hz_members[1])
+    refused("cap_reached", enter, hz_staff, event, hz_members[2])
+    services.entry_withdraw(actor=hz_staff, entry=second)
+    third = enter(hz_staff, event, hz_members[2])
+    assert third.number == 3  # numbers are never reused
+    # and the withdrawn member may be entered again once a place is free
+    services.entry_withdraw(actor=hz_staff, entry=third)
+    assert enter(hz_staff, event, hz_members[1]).status == Entry.Status.ENTERED
+
+
+def test_duplicate_entry_refused(event, hz_staff, hz_members):
+    enter(hz_staff, event, hz_members[0])
+    refused("duplicate_entry", enter, hz_staff, event, hz_members[0])
+    assert Entry.objects.filter(member=hz_members[0]).count() == 1
+
+
+def test_duplicate_entry_is_also_a_database_constraint(event, hz_staff, hz_members):
+    entry = enter(hz_staff, event, hz_members[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.create(
+            event=event, member=entry.member, number=99, years_in_job=3, entered_by=hz_staff
+        )
+
+
+def test_deadline(event, hz_staff, hz_members):
+    late = event.competition.registration_deadline + datetime.timedelta(seconds=1)
+    refused("deadline_passed", enter, hz_staff, event, hz_members[0], now=late)
+    on_time = event.competition.registration_deadline
+    assert enter(hz_staff, event, hz_members[0], now=on_time)
+
+
+@pytest.mark.parametrize("status", ["draft", "closed", "judging", "published"])
+def test_registration_must_be_open(event, hz_staff, hz_members, status):
+    set_status(event.competition, status)
+    refused("registration_not_open", enter, hz_staff, event, hz_members[0])
+    assert not Entry.objects.exists()
+
+
+def test_years_in_the_job(competition, hz_staff, hz_members):
+    event = EventFactory(competition=competition, min_years_in_job=3)
+    refused("too_few_years", enter, hz_staff, event, hz_members[0], years=2)
+    assert enter(hz_staff, event, hz_members[0], years=3)
+
+
+def test_age_limit_on_the_first_day(competition, hz_staff, hz_org):
+    event = EventFactory(competition=competition, max_age=35)
+    start = competition.starts_on
+    born_36_years_before = start.replace(year=start.year - 36)
+    turns_36_after = born_36_years_before + datetime.timedelta(days=1)
+    too_old = MemberFactory(
+        organisation=hz_org, id_number=idcard.make("330106", born_36_years_before, 11)
+    )
+    still_35 = MemberFactory(
+        organisation=hz_org, id_number=idcard.make("330106", turns_36_after, 13)
+    )
+    refused("too_old", enter, hz_staff, event, too_old)
+    assert enter(hz_staff, event, still_35)
+
+
+def test_only_members_of_participating_federations(
+    competition, event, wz, wz_org, hz_staff, superuser
+):
+    outsider = MemberFactory(organisation=wz_org)
+    refused("not_participating", enter, superuser, event, outsider)
+
+
+def test_staff_enter_only_their_own_federations_members(
+    event, hz_staff, nb_staff, hz_leader, hz_judge, hz_members, nb_members
+):
+    refused("other_federation_member", enter, hz_staff, event, nb_members[0])
+    refused("other_federation_member", enter, nb_staff, event, hz_members[0])
+    refused("other_federation_member", enter, hz_leader, event, hz_members[0])
+    refused("other_federation_member", enter, hz_judge, event, hz_members[0])
+    assert not Entry.objects.exists()
+
+
+def test_partner_cannot_withdraw(event, hz_staff, nb_staff, hz_members):
+    entry = enter(hz_staff, event, hz_members[0])
+    refused("not_yours", services.entry_withdraw, actor=nb_staff, entry=entry)
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.ENTERED
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def judging(event, hz_staff, nb_staff, hz_members, nb_members):
+    """Three entries (two HZ, one NB) and the competition judging."""
+    entries = [
+        enter(hz_staff, event, hz_members[0]),
+        enter(hz_staff, event, hz_members[1]),
+        enter(nb_staff, event, nb_members[0]),
+    ]
+    set_status(event.competition, Competition.Status.JUDGING)
+    return entries
+
+
+def test_one_score_per_judge_per_entry_per_part_is_a_constraint(event, judging, hz_judge):
+    part = event.parts.first()
+    Score.objects.create(entry=judging[0], part=part, judge=hz_judge, value=Decimal(80))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Score.objects.create(entry=judging[0], part=part, judge=hz_judge, value=Decimal(90))
+
+
+def test_a_judge_changes_their_score_rather_than_adding_one(event, judging, hz_judge):
+    part = event.parts.first()
+    services.score_submit(actor=hz_judge, entry=judging[0], part=part, value="80")
+    services.score_submit(actor=hz_judge, entry=judging[0], part=part, value="85.5")
+    assert list(Score.objects.values_list("value", flat=True)) == [Decimal("85.50")]
+
+
+def test_only_the_events_judges_score(event, judging, hz_staff, hz_leader):
+    part = event.parts.first()
+    refused(
+        "not_a_judge",
+        services.score_submit,
+        actor=hz_staff,
+        entry=judging[0],
+        part=part,
+        value="80",
+    )
+    refused(
+        "not_a_judge",
+        services.score_submit,
+        actor=hz_leader,
+        entry=judging[0],
+        part=part,
+        value="80",
+    )
+    assert not Score.objects.exists()
+
+
+def test_score_out_of_range_refused(event, judging, hz_judge):
+    part = event.parts.first()
+    with pytest.raises(ValidationError):
+        services.score_submit(actor=hz_judge, entry=judging[0], part=part, value="100.5")
+    assert not Score.objects.exists()
+
+
+def test_no_scores_before_judging(event, hz_staff, hz_members, hz_judge):
+    entry = enter(hz_staff, event, hz_members[0])
+    refused(
+        "not_judging",
+        services.score_submit,
+        actor=hz_judge,
+        entry=entry,
+        part=event.parts.first(),
+        value="80",
+    )
+
+
+def test_weighted_total_is_the_weighted_mean_of_judges(event, judging, hz_judge, nb_judge):
+    theory, practical = event.parts.all()
+    for judge, t, p in [(hz_judge, "80", "90"), (nb_judge, "70", "85")]:
+        services.score_submit(actor=judge, entry=judging[0], part=theory, value=t)
+        services.score_submit(actor=judge, entry=judging[0], part=practical, value=p)
+    [row] = [r for r in services.results_compute(event=event) if r.pk == judging[0].pk]
+    # theory mean 75 × 30 % + practical mean 87.5 × 70 % = 22.5 + 61.25
+    assert row.total == Decimal("83.75")
+    row.refresh_from_db()
+    assert row.total == Decimal("83.75")
+
+
+def test_ties_share_a_rank_and_pass_marks_withhold_awards(event, judging, hz_judge, nb_judge):
+    judges = [hz_judge, nb_judge]
+    score(judging[0], judges, 理论知识=90, 实际操作=90)
+    score(judging[1], judges, 理论知识=90, 实际操作=90)
+    score(judging[2], judges, 理论知识=100, 实际操作=59)  # total 71.3 but practical < 60
+    services.results_compute(event=event)
+    got = {e.pk: (e.rank, e.award, e.passed) for e in Entry.objects.all()}
+    assert got[judging[0].pk] == (1, Entry.Award.GOLD, True)
+    assert got[judging[1].pk] == (1, Entry.Award.GOLD, True)
+    assert got[judging[2].pk] == (3, "", False)
+
+
+def test_publish_refused_while_entries_are_unscored(event, judging, hz_staff, hz_judge, nb_judge):
+    score(judging[0], [hz_judge], 理论知识=90, 实际操作=90)
+    refused("unscored", services.results_publish, actor=hz_staff, competition=event.competition)
+    event.competition.refresh_from_db()
+    assert event.competition.status == Competition.Status.JUDGING
+
+
+def test_publish_grants_titles_and_locks_scores(
+    competition, hz_staff, nb_staff, hz_members, nb_members, hz_judge
+):
+    event = EventFactory(
+        competition=competition,
+        title_kind=Event.TitleKind.TECHNICAL_EXPERT,
+        title_top=1,
+        judges=[hz_judge],
+    )
+    a = enter(hz_staff, event, hz_members[0])
+    b = enter(nb_staff, event, nb_members[0])
+    set_status(competition, Competition.Status.JUDGING)
+    score(a, [hz_judge], 理论知识=70, 实际操作=80)
+    score(b, [hz_judge], 理论知识=90, 实际操作=95)
+    refused("not_host", services.results_publish, actor=hz_judge, competition=competition)
+    services.results_publish(
+        actor=hz_staff, competition=competition, today=datetime.date(2026, 12, 1)
+    )
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.PUBLISHED
+    [title] = Title.objects.all()
+    assert (title.member, title.kind, title.federation) == (
+        b.member,
+        "technical_expert",
+        b.federation,
+    )
+    assert set(title.recognised_by.all()) == set(competition.hosts.all())
+    # locked: a judge's change is refused, by the service and by the model's clean()
+    part = event.parts.first()
+    refused("scores_locked", services.score_submit, actor=hz_judge, entry=a, part=part, value="100")
+    stored = Score.objects.get(entry=a, part=part)
+    stored.value = Decimal(100)
+    with pytest.raises(ValidationError):
+        stored.full_clean()
+    assert Score.objects.get(entry=a, part=part).value == Decimal(70)
+
+
+def test_advance_needs_weights_summing_to_100(competition, hz_staff, nb_staff, wz_staff):
+    set_status(competition, Competition.Status.DRAFT)
+    EventFactory(competition=competition, parts=[("理论", 30, None), ("实操", 60, None)])
+    refused("weights", services.competition_advance, actor=hz_staff, competition=competition)
+    refused("not_host", services.competition_advance, actor=wz_staff, competition=competition)
+    competition.events.get().parts.filter(name="实操").update(weight=70)
+    # both host federations' staff manage a joint competition
+    assert services.competition_advance(actor=nb_staff, competition=competition).status == "open"
+
+
+def test_deadline_in_the_past_means_registration_is_closed(competition):
+    competition.registration_deadline = timezone.now() - datetime.timedelta(minutes=1)
+    assert not competition.registration_is_open
+
+
+def test_entry_factory_works(event, hz_members, hz_staff):
+    assert EntryFactory(event=event, member=hz_members[0], entered_by=hz_staff).federation_id
