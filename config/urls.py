@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.static import serve
 
 from config.health import healthz
 from cooperation.views import home
@@ -35,9 +36,20 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("members/", include("members.urls")),
+    path("", include("cooperation.urls")),
+    path("sanatoriums/", include("sanatoriums.urls")),
+    path("competitions/", include("competitions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Photos of sanatorium bases are public. Only they are served from MEDIA_ROOT: other uploads
+# (project attachments …) are private and go through views that check access. A large site
+# can hand this prefix to its web server instead.
+urlpatterns += [
+    re_path(
+        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>sanatoriums/.+)$",
+        cache_control(max_age=86400, public=True)(serve),
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+]

@@ -75,6 +75,8 @@ def member_detail(request, pk):
             "show_personal": show_personal,
             "can_edit": can_edit,
             "honours": member.honours.all(),
+            # Titles from joint competitions, recognised by both federations (one query).
+            "titles": member.titles.select_related("entry__event__competition"),
             "history": history_entries(member, show_personal=show_personal),
         },
     )

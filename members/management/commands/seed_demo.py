@@ -77,7 +77,11 @@ BASE_MEMBERS_PER_FEDERATION = 60
 
 # Each domain app seeds its own demo records after the federations, accounts and members:
 # a function seed(*, federations, agreement, scale, rng) in <app>/demo.py, listed here.
-APP_SEEDERS = []
+APP_SEEDERS = [
+    "cooperation.demo.seed",
+    "sanatoriums.demo.seed",
+    "competitions.demo.seed",
+]
 
 
 class Command(BaseCommand):
@@ -122,8 +126,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))
         shown = password or "demo12345"
         self.stdout.write("Demo accounts (user name / password):")
-        for username in [*ACCOUNTS, "admin"]:
-            self.stdout.write(f"  {username:<12} {shown}")
+        # Apps may add accounts of their own (the competitions' judges, say).
+        names = [*ACCOUNTS, "admin", "hz-judge", "nb-judge"]
+        existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        for username in names:
+            if username in existing:
+                self.stdout.write(f"  {username:<12} {shown}")
         if password is None:
             self.stdout.write("(accounts that already existed keep the password they had)")
 
