@@ -117,6 +117,10 @@ def detail(request, pk):
             can_edit=can_edit,
             recognitions=recognitions,
             history=history_entries(sanatorium, show_personal=True),
+            # Every step of every recognition of this base, in one query.
+            recognition_history=Recognition.history.filter(sanatorium_id=sanatorium.pk)
+            .select_related("federation", "history_user")
+            .order_by("-history_date")[:100],
             propose_form=ProposeForm(partners=partners) if can_edit and partners else None,
             photo_form=PhotoForm() if can_edit else None,
         )

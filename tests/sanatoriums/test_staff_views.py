@@ -259,3 +259,39 @@ def test_decide_form_prefills_dates_a_date_picker_understands(client, proposal, 
     client.force_login(nb_approver)
     response = client.get(reverse("sanatoriums:decide", args=[proposal.pk]))
     assert f'value="{timezone.localdate().isoformat()}"' in response.text
+
+
+def test_base_page_shows_every_step_of_its_recognitions(client, proposal, nb_approver, hz_staff):
+    from sanatoriums.services import recognition_reject
+
+    recognition_reject(actor=nb_approver, recognition=proposal, reason="床位不足，请完善后再报")
+    client.force_login(hz_staff)
+    page = client.get(proposal.sanatorium.get_absolute_url()).text
+    assert "互认记录" in page
+    assert "床位不足，请完善后再报" in page
+    assert page.count("宁波市总工会 · 待审核") == 1 and "宁波市总工会 · 未同意" in page
+
+
+def test_base_page_query_count_does_not_grow_with_recognitions(
+    client, hz_staff, hz_base, nb_approver, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanatoriums.services import recognition_propose, recognition_reject
+
+    client.force_login(hz_staff)
+    nb = nb_approver.staff_profile.federation
+
+    def one_round():
+        recognition = recognition_propose(actor=hz_staff, sanatorium=hz_base, federation=nb)
+        recognition_reject(actor=nb_approver, recognition=recognition, reason="不符合")
+
+    one_round()
+    client.get(hz_base.get_absolute_url())
+    with CaptureQueriesContext(connection) as few:
+        client.get(hz_base.get_absolute_url())
+    for _ in range(5):
+        one_round()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(hz_base.get_absolute_url())
