@@ -62,6 +62,14 @@ def get_recognition_for_user(request, pk):
     )
 
 
+def partner_federations(user, sanatorium):
+    """The federations the owner may ask to recognise a base: its partners."""
+    scope = user_scope(user)
+    return Federation.objects.filter(
+        pk__in=scope.readable_federation_ids - {sanatorium.federation_id}
+    )
+
+
 # --- public ----------------------------------------------------------------------------------
 
 
@@ -108,10 +116,9 @@ def detail(request, pk):
         recognitions = sanatorium.recognitions.select_related(
             "federation", "proposed_by", "decided_by"
         )
-        scope = user_scope(request.user)
-        partners = Federation.objects.filter(
-            pk__in=scope.readable_federation_ids - {sanatorium.federation_id}
-        ).exclude(pk__in=sanatorium.recognitions.open().values("federation"))
+        partners = partner_federations(request.user, sanatorium).exclude(
+            pk__in=sanatorium.recognitions.open().values("federation")
+        )
         context.update(
             staff_view=True,
             can_edit=can_edit,
@@ -227,11 +234,7 @@ def photo_delete(request, pk, photo_pk):
 @require_POST
 def propose(request, pk):
     sanatorium = get_sanatorium_for_editing(request, pk)
-    scope = user_scope(request.user)
-    partners = Federation.objects.filter(
-        pk__in=scope.readable_federation_ids - {sanatorium.federation_id}
-    )
-    form = ProposeForm(request.POST, partners=partners)
+    form = ProposeForm(request.POST, partners=partner_federations(request.user, sanatorium))
     if form.is_valid():
         try:
             services.recognition_propose(

@@ -122,6 +122,19 @@ def wz_member(wz_org):
 
 # --- browser tests -----------------------------------------------------------------------
 
+DEMO_PASSWORD = "demo-pass-123"
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo data of every app, with a known password (for live-server journeys)."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # seed_demo refuses otherwise; the live server runs with DEBUG off
+    call_command("seed_demo", password=DEMO_PASSWORD)
+    settings.DEBUG = False
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

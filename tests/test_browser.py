@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,13 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(
     os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parent.parent / "screenshots")
 )
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # seed_demo refuses otherwise; the live server itself runs DEBUG off
-    call_command("seed_demo", password="demo-pass-123")
-    settings.DEBUG = False
 
 
 def shot(page, name):
@@ -29,7 +23,7 @@ def shot(page, name):
 def sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("demo-pass-123")
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
 
 

@@ -6,23 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from competitions.models import Competition, Entry, Event, ScoringPart
 from members.models import Federation, Member, User
+from tests.conftest import DEMO_PASSWORD as PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "screenshots"))
-PASSWORD = "demo-pass-123"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", password=PASSWORD)
-    settings.DEBUG = False
 
 
 @pytest.fixture

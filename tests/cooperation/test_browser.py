@@ -7,22 +7,13 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
+from tests.conftest import DEMO_PASSWORD as PASSWORD
 from tests.test_browser import SHOTS, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "demo-pass-123"
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", password=PASSWORD)
-    settings.DEBUG = False
 
 
 def sign_in(browser, live_server, username):

@@ -1,18 +1,10 @@
 """Sanatorium journeys in Chromium: a member on a phone, and the recognition workflow."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.test_browser import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", password="demo-pass-123")
-    settings.DEBUG = False
 
 
 def no_horizontal_scroll(page):
