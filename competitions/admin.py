@@ -62,11 +62,7 @@ class CompetitionAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, Simple
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "hosts":
             # A joint competition names the partner as a co-host: any readable federation.
-            scope = user_scope(request.user)
-            federations = Federation.objects.all()
-            if not scope.is_superuser:
-                federations = federations.filter(pk__in=scope.readable_federation_ids)
-            kwargs["queryset"] = federations
+            kwargs["queryset"] = Federation.objects.for_user(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, **kwargs):

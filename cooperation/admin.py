@@ -24,13 +24,6 @@ def _own_staff(request):
     return User.objects.filter(staff_profile__organisation__federation_id=scope.federation_id)
 
 
-def _readable_federations(request):
-    scope = user_scope(request.user)
-    if scope.is_superuser:
-        return Federation.objects.all()
-    return Federation.objects.filter(pk__in=scope.readable_federation_ids)
-
-
 class AgreementPhaseInline(admin.TabularInline):
     model = AgreementPhase
     extra = 0
@@ -94,7 +87,7 @@ class ProjectAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "partner_federations":
-            kwargs.setdefault("queryset", _readable_federations(request))
+            kwargs.setdefault("queryset", Federation.objects.for_user(request.user))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -14,7 +14,6 @@ from cooperation.models import (
     today,
 )
 from members.models import Federation, User
-from members.scoping import user_scope
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -226,10 +225,3 @@ class VenueFilterForm(forms.Form):
         self.fields["federation"].choices = [("", _("All federations"))] + [
             (f.code, f.name) for f in federations
         ]
-
-
-def readable_federations(user):
-    scope = user_scope(user)
-    if scope.is_superuser:
-        return Federation.objects.all()
-    return Federation.objects.filter(id__in=scope.readable_federation_ids)

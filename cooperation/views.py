@@ -21,7 +21,6 @@ from cooperation.forms import (
     StatusForm,
     VenueFilterForm,
     VenueForm,
-    readable_federations,
 )
 from cooperation.models import (
     ALLOWED_TRANSITIONS,
@@ -145,7 +144,7 @@ def project_list(request):
     span = readable.aggregate(first=Min("planned_start"), last=Max("planned_end"))
     years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
     form = ProjectFilterForm(
-        request.GET or None, federations=readable_federations(request.user), years=years
+        request.GET or None, federations=Federation.objects.for_user(request.user), years=years
     )
     projects = _project_queryset().for_user(request.user).with_delay()
     if form.is_valid():
@@ -473,7 +472,9 @@ def agreement_document(request, pk):
 @login_required
 @permission_required("cooperation.view_venue", raise_exception=True)
 def venue_list(request):
-    form = VenueFilterForm(request.GET or None, federations=readable_federations(request.user))
+    form = VenueFilterForm(
+        request.GET or None, federations=Federation.objects.for_user(request.user)
+    )
     venues = Venue.objects.for_user(request.user).select_related("federation")
     if form.is_valid():
         data = form.cleaned_data

@@ -36,14 +36,16 @@ class FederationScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
-        if isinstance(manager.all(), FederationScopedQuerySet):
+        if db_field.related_model is not Federation and isinstance(
+            manager.all(), FederationScopedQuerySet
+        ):
             kwargs.setdefault("queryset", manager.editable_by(request.user))
         elif db_field.name == self.model._default_manager.all().federation_field:
             # The owning federation itself (an organisation's, say): offering every federation
             # would let staff create a record in another federation, or move their own
             # organisation, with its members, to the partner. Other links to a federation
             # (the partner a proposal is addressed to) keep their full choice.
-            kwargs.setdefault("queryset", _own_federations(request.user))
+            kwargs.setdefault("queryset", Federation.objects.editable_by(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
@@ -64,15 +66,6 @@ class FederationScopedAdmin(admin.ModelAdmin):
                 delete_selected.short_description,
             )
         return actions
-
-
-def _own_federations(user):
-    scope = user_scope(user)
-    if scope.is_superuser:
-        return Federation.objects.all()
-    if not scope.can_edit:
-        return Federation.objects.none()
-    return Federation.objects.filter(pk=scope.federation_id)
 
 
 def _autocomplete_for_scoped_form(admin_site, request):

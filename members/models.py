@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members import masking
-from members.scoping import FederationScopedQuerySet
+from members.scoping import FederationScopedQuerySet, can_see_personal_data, user_scope
 from members.validators import normalise_mobile, validate_id_number, validate_mobile
 
 
@@ -33,6 +33,12 @@ class User(AbstractUser):
         return self.name or self.username
 
 
+class FederationQuerySet(FederationScopedQuerySet):
+    """for_user: the user's own federation and its partners; editable_by: their own."""
+
+    federation_field = "pk"
+
+
 class Federation(models.Model):
     """A city federation of trade unions (市总工会), a party to cooperation agreements."""
 
@@ -49,6 +55,8 @@ class Federation(models.Model):
     short_name = models.CharField(
         _("short name"), max_length=10, help_text=_("One-character short name, e.g. 杭 or 甬.")
     )
+
+    objects = FederationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("federation")
@@ -208,6 +216,16 @@ class StaffProfile(models.Model):
 
 class MemberQuerySet(FederationScopedQuerySet):
     federation_field = "federation"
+
+    def personal_data_visible_to(self, user):
+        """Members whose ID and phone numbers the user may see in full (the rule of
+        can_see_personal_data, as a queryset)."""
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        if not can_see_personal_data(user, scope.federation_id):
+            return self.none()
+        return self.filter(federation_id=scope.federation_id)
 
 
 class Member(models.Model):

@@ -32,19 +32,17 @@ def get_member_for_editing(request, pk):
 @login_required
 @permission_required("members.view_member", raise_exception=True)
 def member_list(request):
-    federations = Federation.objects.filter(id__in=user_scope(request.user).readable_federation_ids)
-    if request.user.is_superuser:
-        federations = Federation.objects.all()
-    form = MemberFilterForm(request.GET or None, federations=federations)
+    form = MemberFilterForm(
+        request.GET or None, federations=Federation.objects.for_user(request.user)
+    )
     members = Member.objects.for_user(request.user).select_related("organisation", "federation")
     if form.is_valid():
         if q := form.cleaned_data["q"].strip():
             search = Q(name__icontains=q) | Q(card_number__icontains=q)
             # Searching by ID or phone number only finds members whose numbers the user may
             # see: otherwise a search would confirm a partner member's full number.
-            own = Member.objects.editable_by(request.user)
-            if user_scope(request.user).role in {"staff", "approver"} or request.user.is_superuser:
-                search |= Q(pk__in=own.filter(Q(id_number=q.upper()) | Q(mobile=q)).values("pk"))
+            visible = Member.objects.personal_data_visible_to(request.user)
+            search |= Q(pk__in=visible.filter(Q(id_number=q.upper()) | Q(mobile=q)).values("pk"))
             members = members.filter(search)
         if code := form.cleaned_data["federation"]:
             members = members.filter(federation__code=code)

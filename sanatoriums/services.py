@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from members.models import Federation
 from members.scoping import user_scope
 from members.uploads import IMAGE_KINDS, validate_upload
 from sanatoriums.models import PHOTO_MAX_BYTES, Photo, Recognition, Sanatorium
@@ -88,9 +89,8 @@ def recognition_propose(
 ) -> Recognition:
     """Staff of the owner federation ask a partner federation to recognise their base."""
     _require_editable(actor, sanatorium)
-    scope = user_scope(actor)
-    partners = scope.readable_federation_ids - {sanatorium.federation_id}
-    if federation.pk not in partners and not scope.is_superuser:
+    partners = Federation.objects.for_user(actor).exclude(pk=sanatorium.federation_id)
+    if not partners.filter(pk=federation.pk).exists():
         raise ValidationError(
             _("You can only ask a partner federation to recognise this base."),
             code="not_partner",

@@ -64,10 +64,7 @@ def get_recognition_for_user(request, pk):
 
 def partner_federations(user, sanatorium):
     """The federations the owner may ask to recognise a base: its partners."""
-    scope = user_scope(user)
-    return Federation.objects.filter(
-        pk__in=scope.readable_federation_ids - {sanatorium.federation_id}
-    )
+    return Federation.objects.for_user(user).exclude(pk=sanatorium.federation_id)
 
 
 # --- public ----------------------------------------------------------------------------------

@@ -104,3 +104,19 @@ def test_federation_code_must_be_upper_case():
 
     with pytest.raises(IntegrityError):
         FederationFactory(code="hz")
+
+
+def test_federations_are_scoped_like_everything_else(hz, nb, wz, hz_staff, wz_staff, hz_leader):
+    from members.models import Federation
+
+    assert set(Federation.objects.for_user(hz_staff)) == {hz, nb}
+    assert list(Federation.objects.editable_by(hz_staff)) == [hz]
+    assert list(Federation.objects.for_user(wz_staff)) == [wz]
+    assert not Federation.objects.editable_by(hz_leader).exists()
+
+
+def test_personal_data_queryset_follows_the_same_rule(everyone, hz_staff, nb_staff, hz_leader):
+    hz_member, nb_member, _wz = everyone
+    assert list(Member.objects.personal_data_visible_to(hz_staff)) == [hz_member]
+    assert list(Member.objects.personal_data_visible_to(nb_staff)) == [nb_member]
+    assert not Member.objects.personal_data_visible_to(hz_leader).exists()
