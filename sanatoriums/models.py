@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.scoping import FederationScopedQuerySet
+from members.scoping import FederationScopedQuerySet, user_scope
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
@@ -210,15 +210,31 @@ class RecognitionQuerySet(FederationScopedQuerySet):
             status=Recognition.Status.APPROVED, valid_from__lte=on, valid_until__gte=on
         )
 
-    def awaiting(self, user):
-        """Proposals that this user may decide: addressed to their federation, and they
-        hold the permission to decide."""
-        from members.scoping import user_scope
+    def involving(self, user):
+        """Recognitions the user's federation is party to, as owner of the base or as the
+        recognising federation (administrators: all)."""
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        if scope.federation_id is None:
+            return self.none()
+        return self.filter(
+            Q(federation_id=scope.federation_id) | Q(owner_federation_id=scope.federation_id)
+        )
 
+    def decidable_by(self, user):
+        """Recognitions this user may decide (approve, reject, renew, revoke): addressed to
+        their own federation — never one of its own bases — and they hold the permission."""
         scope = user_scope(user)
         if scope.federation_id is None or not user.has_perm("sanatoriums.decide_recognition"):
             return self.none()
-        return self.filter(status=Recognition.Status.PROPOSED, federation_id=scope.federation_id)
+        return self.filter(federation_id=scope.federation_id).exclude(
+            owner_federation_id=scope.federation_id
+        )
+
+    def awaiting(self, user):
+        """Proposals waiting for this user's decision."""
+        return self.decidable_by(user).filter(status=Recognition.Status.PROPOSED)
 
 
 class Recognition(models.Model):

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from members.models import Federation
-from members.scoping import user_scope
 from members.uploads import IMAGE_KINDS, validate_upload
 from sanatoriums.models import PHOTO_MAX_BYTES, Photo, Recognition, Sanatorium
 
@@ -115,15 +114,12 @@ def recognition_propose(
 
 def _lock_for_decision(actor, recognition: Recognition) -> Recognition:
     """Only an approver of the recognising federation decides; never the owner."""
-    scope = user_scope(actor)
-    allowed = (
-        actor.has_perm("sanatoriums.decide_recognition")
-        and scope.federation_id == recognition.federation_id
-        and scope.federation_id != recognition.sanatorium.federation_id
-    )
-    if not allowed:
+    locked = (
+        Recognition.objects.decidable_by(actor).select_for_update().filter(pk=recognition.pk)
+    ).first()
+    if locked is None:
         raise PermissionDenied
-    return Recognition.objects.select_for_update().get(pk=recognition.pk)
+    return locked
 
 
 def recognition_approve(

@@ -53,15 +53,6 @@ def get_sanatorium_for_editing(request, pk):
     return get_object_or_404(Sanatorium.objects.editable_by(request.user), pk=pk)
 
 
-def get_recognition_for_user(request, pk):
-    return get_object_or_404(
-        Recognition.objects.for_user(request.user).select_related(
-            "sanatorium__federation", "federation", "proposed_by", "decided_by"
-        ),
-        pk=pk,
-    )
-
-
 def partner_federations(user, sanatorium):
     """The federations the owner may ask to recognise a base: its partners."""
     return Federation.objects.for_user(user).exclude(pk=sanatorium.federation_id)
@@ -262,12 +253,7 @@ RECOGNITION_RELATED = ("sanatorium__federation", "federation", "proposed_by", "d
 def queue(request):
     """Proposals awaiting the user's decision, and every recognition their federation is in
     (as owner of the base or as the recognising federation)."""
-    scope = user_scope(request.user)
-    involved = Recognition.objects.for_user(request.user)
-    if not request.user.is_superuser:
-        involved = involved.filter(
-            Q(federation_id=scope.federation_id) | Q(sanatorium__federation_id=scope.federation_id)
-        )
+    involved = Recognition.objects.involving(request.user)
     awaiting = Recognition.objects.awaiting(request.user).select_related(*RECOGNITION_RELATED)
     page = Paginator(involved.select_related(*RECOGNITION_RELATED), 50).get_page(
         request.GET.get("page")
@@ -279,18 +265,23 @@ def queue(request):
             "awaiting": awaiting,
             "page": page,
             "query": "",
-            "decider_federation": scope.federation_id,
+            # Rows this user may renew or revoke (one query for the whole page).
+            "decidable": set(
+                Recognition.objects.decidable_by(request.user).values_list("pk", flat=True)
+            ),
         },
     )
 
 
 @login_required
 def decide(request, pk):
-    recognition = get_recognition_for_user(request, pk)
-    if not Recognition.objects.awaiting(request.user).filter(pk=pk).exists() and not (
-        recognition.status == Recognition.Status.APPROVED and _may_decide(request, recognition)
-    ):
-        raise Http404
+    """Approve or reject a proposal, or renew an approved recognition."""
+    recognition = get_object_or_404(
+        Recognition.objects.decidable_by(request.user)
+        .filter(status__in=Recognition.OPEN_STATUSES)
+        .select_related(*RECOGNITION_RELATED),
+        pk=pk,
+    )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -318,9 +309,7 @@ def decide(request, pk):
 @login_required
 @require_POST
 def revoke(request, pk):
-    recognition = get_recognition_for_user(request, pk)
-    if not _may_decide(request, recognition):
-        raise Http404
+    recognition = get_object_or_404(Recognition.objects.decidable_by(request.user), pk=pk)
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
@@ -335,11 +324,3 @@ def revoke(request, pk):
     else:
         messages.error(request, _("Please give a reason."))
     return redirect("sanatoriums:queue")
-
-
-def _may_decide(request, recognition):
-    scope = user_scope(request.user)
-    return (
-        request.user.has_perm("sanatoriums.decide_recognition")
-        and scope.federation_id == recognition.federation_id
-    )

@@ -295,3 +295,32 @@ def test_base_page_query_count_does_not_grow_with_recognitions(
         one_round()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(hz_base.get_absolute_url())
+
+
+def test_queue_lists_recognitions_of_own_federation_only(client, proposal, hz_staff, wz_staff):
+    client.force_login(hz_staff)
+    assert list(client.get(reverse("sanatoriums:queue")).context["page"]) == [proposal]
+    client.force_login(wz_staff)
+    assert client.get(reverse("sanatoriums:queue")).status_code == 200
+    assert not list(client.get(reverse("sanatoriums:queue")).context["page"])
+
+
+def test_renew_through_the_decide_page(client, proposal, nb_approver, hz_approver):
+    from sanatoriums.services import recognition_approve
+
+    today = timezone.localdate()
+    recognition_approve(
+        actor=nb_approver,
+        recognition=proposal,
+        valid_from=today,
+        valid_until=today + datetime.timedelta(days=30),
+    )
+    url = reverse("sanatoriums:decide", args=[proposal.pk])
+    new_end = today + datetime.timedelta(days=700)
+    data = {"decision": "approve", "valid_from": today.isoformat(), "valid_until": new_end}
+    client.force_login(hz_approver)
+    assert client.post(url, data).status_code == 404
+    client.force_login(nb_approver)
+    assert client.post(url, data).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.valid_until == new_end
