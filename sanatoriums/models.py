@@ -354,22 +354,6 @@ class Recognition(models.Model):
                     code="own_base",
                 )
 
-    def is_current(self, on=None):
-        on = on or timezone.localdate()
-        return (
-            self.status == self.Status.APPROVED
-            and self.valid_from is not None
-            and self.valid_from <= on <= self.valid_until
-        )
-
-    @property
-    def is_expired(self):
-        return (
-            self.status == self.Status.APPROVED
-            and self.valid_until is not None
-            and self.valid_until < timezone.localdate()
-        )
-
     @property
     def state_label(self):
         """The status a person reads: 'expired' and 'not yet valid' are derived from dates."""
