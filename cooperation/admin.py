@@ -84,6 +84,8 @@ class ProjectAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["title", "department"]
     list_select_related = ["pillar", "lead_federation"]
     inlines = [MilestoneInline]
+    # Status moves only through the allowed transitions, on the project's page.
+    readonly_fields = ["status"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "partner_federations":

@@ -50,14 +50,21 @@ def attachment_path(instance, filename):
 
 
 class AgreementQuerySet(FederationScopedQuerySet):
-    """An agreement is readable by staff of its parties (and of their partners, as for every
-    shared record) and editable by nobody but administrators, who use the admin."""
+    """An agreement is readable by staff of its parties — not by a party's partners under
+    other agreements — and editable by nobody but administrators, who use the admin."""
 
     federation_field = "parties"
 
     def for_user(self, user):
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        if scope.federation_id is None:
+            return self.none()
         # Through the many-to-many: filter on ids so that rows are not repeated.
-        return self.filter(pk__in=super().for_user(user).values("pk"))
+        return self.filter(
+            pk__in=self.model.objects.filter(parties=scope.federation_id).values("pk")
+        )
 
     def editable_by(self, user):
         return self.filter(pk__in=super().editable_by(user).values("pk"))
@@ -237,7 +244,13 @@ def overdue_milestones(project_ref, on=None):
 
 
 class ProjectQuerySet(FederationScopedQuerySet):
+    """Read by every party to the project's agreement ("everyone in the agreement reads");
+    changed by staff of the lead federation."""
+
     federation_field = "lead_federation"
+
+    def for_user(self, user):
+        return self.filter(agreement__in=Agreement.objects.for_user(user))
 
     def with_delay(self, on=None):
         """Annotate `is_delayed`: still under way with a milestone past its due date and not
@@ -406,7 +419,17 @@ def transition_error(old, new):
     )
 
 
-class MilestoneQuerySet(FederationScopedQuerySet):
+class ProjectPartQuerySet(FederationScopedQuerySet):
+    """Rows that belong to a project (milestones, updates, attachments) are read by whoever
+    reads the project; `federation_field` says who changes them."""
+
+    project_field = "project"
+
+    def for_user(self, user):
+        return self.filter(**{f"{self.project_field}__in": Project.objects.for_user(user)})
+
+
+class MilestoneQuerySet(ProjectPartQuerySet):
     federation_field = "project__lead_federation"
 
 
@@ -440,7 +463,8 @@ class Milestone(models.Model):
         return self.done_on is None and self.due_on < today()
 
 
-class ProgressUpdateQuerySet(FederationScopedQuerySet):
+class ProgressUpdateQuerySet(ProjectPartQuerySet):
+    # Written by the lead or a partner: each federation changes its own updates.
     federation_field = "federation"
 
     def public(self):
@@ -495,8 +519,15 @@ class ProgressUpdate(models.Model):
             )
 
 
-class AttachmentQuerySet(FederationScopedQuerySet):
+class AttachmentQuerySet(ProjectPartQuerySet):
+    project_field = "update__project"
     federation_field = "update__federation"
+
+    def readable_by(self, user):
+        """Attachments of public updates of public projects, and those of projects the user
+        reads as staff."""
+        public = ProgressUpdate.objects.public()
+        return self.filter(Q(update__in=public) | Q(pk__in=self.for_user(user).values("pk")))
 
 
 class Attachment(models.Model):

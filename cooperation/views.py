@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +24,6 @@ from cooperation.forms import (
 )
 from cooperation.models import (
     ALLOWED_TRANSITIONS,
-    RUNNING_STATUSES,
     Agreement,
     Attachment,
     Milestone,
@@ -33,10 +32,9 @@ from cooperation.models import (
     Project,
     ProjectStatus,
     Venue,
-    overdue_milestones,
     today,
 )
-from members.history import history_entries
+from members.history import history_entries, history_entries_many
 from members.models import Federation
 from members.scoping import user_scope
 
@@ -50,13 +48,13 @@ LATEST_PUBLIC_UPDATES = 6
 def home(request):
     """The public home page: the programme, its five commons with their figures, and the
     latest public progress. A fixed number of queries, however many projects there are."""
-    overdue = overdue_milestones(OuterRef("pk"))
-    on_track = Q(status=ProjectStatus.COMPLETED) | (
-        Q(status__in=RUNNING_STATUSES) & ~Q(Exists(overdue))
-    )
+    # The public page counts public projects only; "on track" is the with_delay rule.
+    on_track = Q(is_delayed=False) & ~Q(status=ProjectStatus.SUSPENDED)
     figures = {
         row["pillar"]: row
-        for row in Project.objects.order_by()
+        for row in Project.objects.public()
+        .with_delay()
+        .order_by()
         .values("pillar")
         .annotate(
             total=Count("pk"),
@@ -100,18 +98,17 @@ def get_project_for_user(request, pk):
 
 
 def get_project_for_editing(request, pk):
-    project = get_project_for_user(request, pk)
-    if not Project.objects.editable_by(request.user).filter(pk=project.pk).exists():
-        # Partners read the project but do not change it.
-        raise Http404
-    return project
+    """Partners read the project but do not change it: 404 for them here."""
+    return get_object_or_404(
+        _project_queryset().for_user(request.user).editable_by(request.user).with_delay(), pk=pk
+    )
 
 
 def get_project_for_updates(request, pk):
-    project = get_project_for_user(request, pk)
-    if not Project.objects.updatable_by(request.user).filter(pk=project.pk).exists():
-        raise Http404
-    return project
+    return get_object_or_404(
+        _project_queryset().for_user(request.user).updatable_by(request.user).with_delay(),
+        pk=pk,
+    )
 
 
 def get_venue_for_user(request, pk):
@@ -198,9 +195,9 @@ def project_detail(request, pk):
 
 def _staff_detail(request, project, *, milestone_form=None, update_form=None, status=200):
     can_edit = Project.objects.editable_by(request.user).filter(pk=project.pk).exists()
-    can_update = (
-        can_edit or Project.objects.updatable_by(request.user).filter(pk=project.pk).exists()
-    ) and request.user.has_perm("cooperation.add_progressupdate")
+    can_update = Project.objects.updatable_by(request.user).filter(
+        pk=project.pk
+    ).exists() and request.user.has_perm("cooperation.add_progressupdate")
     can_edit = can_edit and request.user.has_perm("cooperation.change_project")
     milestones = list(project.milestones.all())
     updates = list(
@@ -211,15 +208,10 @@ def _staff_detail(request, project, *, milestone_form=None, update_form=None, st
         + [{"date": u.happened_on, "update": u} for u in updates],
         key=lambda item: (item["date"], "update" in item),
     )
+    milestone_history = history_entries_many(milestones, show_personal=False, limit=10)
     history = [
-        {
-            "label": project.title,
-            "entries": _with_federation_names(history_entries(project, show_personal=False)),
-        }
-    ] + [
-        {"label": m.title, "entries": history_entries(m, show_personal=False, limit=10)}
-        for m in milestones
-    ]
+        {"label": project.title, "entries": history_entries(project, show_personal=False)}
+    ] + [{"label": m.title, "entries": milestone_history[m.pk]} for m in milestones]
     transitions = [
         (value, ProjectStatus(value).label)
         for value in ProjectStatus.values
@@ -243,24 +235,6 @@ def _staff_detail(request, project, *, milestone_form=None, update_form=None, st
         },
         status=status,
     )
-
-
-def _with_federation_names(entries, model=Project, field_name="partner_federations"):
-    """History of a many-to-many to federations holds lists of ids: show their names."""
-    names = dict(Federation.objects.values_list("pk", "name"))
-    label = model._meta.get_field(field_name).verbose_name
-    for entry in entries:
-        entry["changes"] = [
-            (field, _names(old, names), _names(new, names)) if field == label else (field, old, new)
-            for field, old, new in entry["changes"]
-        ]
-    return entries
-
-
-def _names(value, names):
-    if not isinstance(value, list):
-        return value
-    return "、".join(names.get(row.get("federation"), "?") for row in value) or "—"
 
 
 @login_required
@@ -337,19 +311,17 @@ def milestone_add(request, pk):
 
 
 def _milestone_for_editing(request, pk):
-    milestone = get_object_or_404(
-        Milestone.objects.editable_by(request.user).select_related("project"), pk=pk
+    return get_object_or_404(
+        Milestone.objects.for_user(request.user)
+        .editable_by(request.user)
+        .select_related("project"),
+        pk=pk,
     )
-    # Also readable as a project: the same rule as the project's own page.
-    get_project_for_editing(request, milestone.project_id)
-    return milestone
 
 
 @login_required
 @permission_required("cooperation.change_milestone", raise_exception=True)
 def milestone_update(request, pk):
-    if not Milestone.objects.for_user(request.user).filter(pk=pk).exists():
-        raise Http404
     milestone = _milestone_for_editing(request, pk)
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
@@ -403,16 +375,8 @@ def update_add(request, pk):
 def attachment_download(request, pk):
     """An attachment, for staff who may read its project, or for anyone when both the
     update and the project are public. Files are never served from a public address."""
-    attachment = get_object_or_404(Attachment.objects.select_related("update__project"), pk=pk)
-    update = attachment.update
-    public = update.is_public and update.project.is_public
-    if not public:
-        if not (
-            request.user.is_authenticated
-            and request.user.has_perm("cooperation.view_project")
-            and Project.objects.for_user(request.user).filter(pk=update.project_id).exists()
-        ):
-            raise Http404
+    attachment = get_object_or_404(Attachment.objects.readable_by(request.user), pk=pk)
+    public = ProgressUpdate.objects.public().filter(pk=attachment.update_id).exists()
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
@@ -445,9 +409,7 @@ def agreement_detail(request, pk):
         {
             "agreement": agreement,
             "pillars": [(p, pillars.get(p.pk, 0)) for p in Pillar.objects.all()],
-            "history": _with_federation_names(
-                history_entries(agreement, show_personal=False, limit=20), Agreement, "parties"
-            ),
+            "history": history_entries(agreement, show_personal=False, limit=20),
         },
     )
 

@@ -12,9 +12,34 @@ def history_entries(obj, *, show_personal, limit=50):
     (field verbose name, old, new). Personal fields are masked unless `show_personal`;
     choices show their labels and foreign keys the related object, fetched in one query per
     related model rather than one per change."""
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
-    )
+    records = obj.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    return _entries(obj, list(records), show_personal=show_personal, limit=limit)
+
+
+def history_entries_many(objects, *, show_personal, limit=50):
+    """`history_entries` for several objects of one model, with one query for all their
+    history rather than one per object: {pk: entries}."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    model = type(objects[0])
+    pk_name = model._meta.pk.attname
+    records = {obj.pk: [] for obj in objects}
+    for record in (
+        model.history.filter(**{f"{pk_name}__in": list(records)})
+        .select_related("history_user")
+        .order_by("-history_date")
+    ):
+        records[getattr(record, pk_name)].append(record)
+    return {
+        obj.pk: _entries(
+            obj, records[obj.pk][: limit + 1], show_personal=show_personal, limit=limit
+        )
+        for obj in objects
+    }
+
+
+def _entries(obj, records, *, show_personal, limit):
     raw = []
     for record, previous in zip(records[:limit], records[1 : limit + 1] + [None], strict=False):
         changes = record.diff_against(previous).changes if previous is not None else []

@@ -97,9 +97,11 @@ def test_agreement_for_user_does_not_repeat_rows(hz_staff, agreement):
 
 
 def test_changes_to_projects_are_kept_in_history(hz_project, hz_staff, nb, wz):
+    before = hz_project.history.count()
     hz_project.title = "新标题"
     hz_project.save()
     hz_project.partner_federations.add(wz)
     record = hz_project.history.latest()
     assert record.title == "新标题"
-    assert hz_project.history.count() >= 2
+    assert hz_project.history.count() == before + 2  # retitled, then a partner added
+    assert set(record.partner_federations.values_list("federation", flat=True)) == {nb.pk, wz.pk}

@@ -21,16 +21,19 @@ def figures(html, key):
 
 def test_home_shows_each_common_with_its_figures(client, agreement, hz, nb, pillars):
     skills = pillars["skills"]
-    ProjectFactory(agreement=agreement, lead_federation=hz, pillar=skills, actual_beneficiaries=30)
-    late = ProjectFactory(
-        agreement=agreement, lead_federation=nb, pillar=skills, actual_beneficiaries=12
-    )
+
+    def public(**kwargs):
+        return ProjectFactory(agreement=agreement, is_public=True, **kwargs)
+
+    public(lead_federation=hz, pillar=skills, actual_beneficiaries=30)
+    late = public(lead_federation=nb, pillar=skills, actual_beneficiaries=12)
     MilestoneFactory(project=late, due_on=timezone.localdate() - datetime.timedelta(days=1))
-    ProjectFactory(
-        agreement=agreement, lead_federation=nb, pillar=skills, status=Project.Status.SUSPENDED,
-        actual_beneficiaries=5,
-    )  # fmt: skip
-    ProjectFactory(agreement=agreement, lead_federation=hz, pillar=pillars["rights"])
+    public(
+        lead_federation=nb, pillar=skills, status=Project.Status.SUSPENDED, actual_beneficiaries=5
+    )
+    public(lead_federation=hz, pillar=pillars["rights"])
+    # A project that is not public never shows on the public page, not even in the totals.
+    ProjectFactory(agreement=agreement, lead_federation=hz, pillar=skills, actual_beneficiaries=777)
     html = client.get("/").text
     assert figures(html, "skills") == {"projects": 3, "on-track": 1, "beneficiaries": 47}
     assert figures(html, "rights") == {"projects": 1, "on-track": 1, "beneficiaries": 10}

@@ -153,3 +153,26 @@ def test_public_attachment_of_a_public_project_is_for_everyone(client, public_pr
     public_project.is_public = False
     public_project.save()
     assert client.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_a_partner_under_another_agreement_reads_nothing_of_this_project(
+    client, nb_staff, wz_staff, nb, wz, hz_project
+):
+    """宁波 has a second agreement, with 温州; 温州 is no party to the 杭甬 agreement and must
+    not read its projects, their updates or attachments — not even through the admin."""
+    from tests.factories import AgreementFactory
+
+    AgreementFactory(title="甬温合作协议", parties=[nb, wz])
+    client.force_login(nb_staff)
+    client.post(add_url(hz_project), update_data(**{"update-files": [pdf_upload("内部.pdf")]}))
+    update = ProgressUpdate.objects.get()
+    attachment = update.attachments.get()
+    outsider = type(wz_staff).objects.get(pk=wz_staff.pk)  # scope is cached per user object
+    assert not ProgressUpdate.objects.for_user(outsider).exists()
+    assert not Attachment.objects.readable_by(outsider).exists()
+    client.force_login(wz_staff)
+    assert client.get(hz_project.get_absolute_url()).status_code == 404
+    download = reverse("cooperation:attachment", args=[attachment.pk])
+    assert client.get(download).status_code == 404
+    admin_page = client.get(f"/admin/cooperation/progressupdate/{update.pk}/change/", follow=True)
+    assert update.text not in admin_page.text

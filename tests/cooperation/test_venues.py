@@ -86,12 +86,12 @@ def test_leader_cannot_create(client, hz_leader):
 
 def test_list_query_count_is_constant(client, hz_staff, hz, nb, django_assert_num_queries):
     client.force_login(hz_staff)
-    for i in range(PAGE_SIZE + 2):
-        VenueFactory(federation=hz if i % 2 else nb)
+    # One row first: a query per row would then show as a difference with a full page.
+    VenueFactory(federation=hz)
     client.get(reverse("cooperation:venues"))
     with CaptureQueriesContext(__import__("django.db").db.connection) as first:
         client.get(reverse("cooperation:venues"))
-    for _ in range(PAGE_SIZE):
-        VenueFactory(federation=nb)
+    for i in range(PAGE_SIZE + 2):
+        VenueFactory(federation=hz if i % 2 else nb)
     with django_assert_num_queries(len(first)):
         client.get(reverse("cooperation:venues"))
