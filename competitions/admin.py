@@ -10,11 +10,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from competitions.models import Competition, Entry, Event, Score, ScoringPart, Title
+from competitions.models import (
+    Competition,
+    Entry,
+    Event,
+    Score,
+    ScoringPart,
+    Title,
+    judge_candidates,
+)
+from members.admin import masked_list_display
 from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
-from members.masking import mask_id_number
-from members.models import Federation, Role, User
-from members.scoping import can_see_personal_data, user_scope
+from members.models import Federation, Organisation
+from members.scoping import user_scope
 
 
 class ReadOnlyAdminMixin:
@@ -105,16 +113,13 @@ class EventAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, SimpleHistor
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "judges":
-            # Judges are people with the judge role (or staff) of a readable federation.
-            scope = user_scope(request.user)
-            users = User.objects.filter(
-                staff_profile__role__in=[Role.JUDGE, Role.STAFF, Role.APPROVER]
+            # Only users with the judge role, of a readable federation: staff and approvers
+            # see who each entrant number is, so they never judge (the model refuses too).
+            kwargs["queryset"] = (
+                judge_candidates()
+                .filter(staff_profile__organisation__in=Organisation.objects.for_user(request.user))
+                .order_by("username")
             )
-            if not scope.is_superuser:
-                users = users.filter(
-                    staff_profile__organisation__federation_id__in=scope.readable_federation_ids
-                )
-            kwargs["queryset"] = users.order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
@@ -126,27 +131,23 @@ class EventAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, SimpleHistor
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdminMixin, FederationScopedAdmin):
-    list_display = ["__str__", "member", "federation", "masked_id", "status", "total", "rank"]
+    list_display = [
+        "__str__",
+        "member",
+        "federation",
+        "member__id_number",
+        "status",
+        "total",
+        "rank",
+    ]
     list_filter = ["status", "federation", "event__competition"]
     search_fields = ["member__name", "member__card_number"]
     list_select_related = ["event__competition", "member", "federation"]
     list_per_page = 50
 
-    @admin.display(description=_("resident ID number"))
-    def masked_id(self, obj):
-        # Never the full number outside the member's federation (the admin list too).
-        return mask_id_number(obj.member.id_number)
-
     def get_list_display(self, request):
-        # Built per request (the admin instance is shared between threads).
-        @admin.display(description=_("resident ID number"))
-        def id_number(obj):
-            number = obj.member.id_number
-            if can_see_personal_data(request.user, obj.federation_id):
-                return number
-            return mask_id_number(number)
-
-        return [id_number if name == "masked_id" else name for name in self.list_display]
+        # The member admin's masking: in full only within the member's own federation.
+        return masked_list_display(request, super().get_list_display(request))
 
     def get_fields(self, request, obj=None):
         return ["event", "member", "number", "years_in_job", "status", "total", "rank", "award"]

@@ -16,14 +16,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members import idcard
-from members.scoping import FederationScopedQuerySet
-from members.uploads import validate_upload
+from members.models import Role
+from members.scoping import FederationScopedQuerySet, user_scope
+from members.uploads import UploadValidator
 
 
 class DistinctScopedQuerySet(FederationScopedQuerySet):
@@ -48,10 +51,6 @@ class CompetitionQuerySet(DistinctScopedQuerySet):
         """The public ones, and the drafts of federations the user may read."""
         readable = self.for_user(user).filter(status=Competition.Status.DRAFT)
         return self.filter(Q(pk__in=readable.values("pk")) | ~Q(status=Competition.Status.DRAFT))
-
-
-def validate_attachment(upload):
-    validate_upload(upload)
 
 
 class Competition(models.Model):
@@ -92,7 +91,7 @@ class Competition(models.Model):
         _("rules attachment"),
         upload_to="competitions/rules/",
         blank=True,
-        validators=[validate_attachment],
+        validators=[UploadValidator()],
         help_text=_("A PDF or an image, at most 10 MB."),
     )
     published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
@@ -150,10 +149,18 @@ class EventQuerySet(DistinctScopedQuerySet):
     federation_field = "competition__hosts"
 
     def judged_by(self, user):
-        """Events the user is assigned to judge."""
+        """Events the user is assigned to judge, while the user has the judge role."""
         if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(judges=user)
+        return self.filter(judges=user, judges__staff_profile__role=Role.JUDGE)
+
+
+def judge_candidates():
+    """The only users who may judge: those with the judge role. Staff and approvers can open
+    the entries list and see who each entrant number is, so they never judge (blind judging)."""
+    from members.models import User
+
+    return User.objects.filter(staff_profile__role=Role.JUDGE)
 
 
 class Event(models.Model):
@@ -323,6 +330,13 @@ class EntryQuerySet(FederationScopedQuerySet):
     def active(self):
         return self.filter(status=Entry.Status.ENTERED)
 
+    def of_users_federation(self, user):
+        """The entries of the user's own federation (none for a user without one)."""
+        federation_id = user_scope(user).federation_id
+        if federation_id is None:
+            return self.none()
+        return self.filter(federation_id=federation_id)
+
 
 class Entry(models.Model):
     class Status(models.TextChoices):
@@ -478,13 +492,6 @@ class Score(models.Model):
     def __str__(self):
         return f"{self.entry} · {self.part.name} · {self.value}"
 
-    def clean(self):
-        # Publishing locks the scores: the results and titles rest on them.
-        if self.entry_id and self.entry.event.competition.is_published:
-            raise ValidationError(
-                _("The results are published; scores are locked."), code="scores_locked"
-            )
-
 
 class TitleQuerySet(FederationScopedQuerySet):
     federation_field = "federation"
@@ -535,3 +542,21 @@ class Title(models.Model):
     def save(self, *args, **kwargs):
         self.federation_id = self.member.federation_id
         super().save(*args, **kwargs)
+
+
+@receiver(m2m_changed, sender=Event.judges.through)
+def _only_judges_judge(sender, instance, action, reverse, pk_set, **kwargs):
+    """Refuse, wherever it comes from (admin, shell, code), assigning anyone but a user with
+    the judge role to an event: blind judging depends on it."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # user.judged_events.add(event): the user is the instance
+        users = judge_candidates().filter(pk=instance.pk)
+        expected = 1
+    else:
+        users = judge_candidates().filter(pk__in=pk_set)
+        expected = len(pk_set)
+    if users.count() != expected:
+        raise ValidationError(
+            _("Only users with the judge role can judge an event."), code="not_judge_role"
+        )

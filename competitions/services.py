@@ -4,18 +4,32 @@ ValidationError (code=…) that the pages show as it is."""
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from competitions import ranking
-from competitions.models import AWARD_BY_TIER, Competition, Entry, Event, Score, Title
+from competitions.models import (
+    AWARD_BY_TIER,
+    Competition,
+    Entry,
+    Event,
+    Score,
+    ScoringPart,
+    Title,
+    judge_candidates,
+)
 from members.models import Member
-from members.scoping import user_scope
+
+#: Shuffles the entrant numbers when judging starts; a test may put a predictable one here.
+_random = random.SystemRandom()
 
 
 def _refuse(message, code, **params):
@@ -38,8 +52,7 @@ def entry_create(
     eligible, has no live entry in the event yet, and the federation's cap is not reached.
     `lock=False` exists only for the race test's negative control."""
     now = now or timezone.now()
-    scope = user_scope(actor)
-    if not (scope.is_superuser or (scope.can_edit and scope.federation_id == member.federation_id)):
+    if not Member.objects.editable_by(actor).filter(pk=member.pk).exists():
         _refuse(_("You can only enter members of your own federation."), "other_federation_member")
     with transaction.atomic():
         event = _locked_event(event.pk) if lock else Event.objects.get(pk=event.pk)
@@ -56,8 +69,8 @@ def entry_create(
             _refuse(
                 _("The registration deadline (%(deadline)s) has passed."),
                 "deadline_passed",
-                deadline=timezone.localtime(competition.registration_deadline).strftime(
-                    "%Y-%m-%d %H:%M"
+                deadline=date_format(
+                    timezone.localtime(competition.registration_deadline), "DATETIME_FORMAT"
                 ),
             )
         if years_in_job < event.min_years_in_job:
@@ -130,59 +143,139 @@ def entry_withdraw(*, actor, entry: Entry) -> Entry:
     return entry
 
 
-def score_submit(*, actor, entry: Entry, part, value) -> Score:
-    """The actor's score of `entry` in `part`: created, or changed while judging lasts."""
+def scoring_closed(competition: Competition) -> str | None:
+    """Why scores cannot be entered or changed now (a translated message), or None while
+    the competition is judging. The one place of this rule: the sheet shows the message."""
+    if competition.status == Competition.Status.PUBLISHED:
+        return _("The results are published; scores are locked.")
+    if competition.status != Competition.Status.JUDGING:
+        return _("Scores can only be entered while the competition is judging.")
+    return None
+
+
+def scores_submit(*, actor, event: Event, values) -> int:
+    """Save the actor's scores of a whole sheet at once, or nothing.
+
+    `values` maps (entry pk, part pk) to the value typed (a string or a number). New scores
+    are created and changed ones updated in bulk, with history; unchanged ones are left.
+    Refused unless the actor judges the event and the competition is judging; every bad
+    cell is reported (as "Entrant N, part: message") and nothing is saved. Returns how many
+    scores were created or changed. The query count does not grow with the sheet."""
     with transaction.atomic():
-        event = _locked_event(entry.event_id)
-        competition = event.competition
-        if part.event_id != event.pk:
-            _refuse(_("This part does not belong to the entry's event."), "wrong_part")
-        if not event.judges.filter(pk=actor.pk).exists():
+        event = _locked_event(event.pk)
+        if not judge_candidates().filter(pk=actor.pk, judged_events=event).exists():
             _refuse(_("You are not a judge of this event."), "not_a_judge")
-        if competition.status == Competition.Status.PUBLISHED:
-            _refuse(_("The results are published; scores are locked."), "scores_locked")
-        if competition.status != Competition.Status.JUDGING:
-            _refuse(
-                _("Scores can only be entered while the competition is judging."), "not_judging"
-            )
-        if entry.status != Entry.Status.ENTERED:
-            _refuse(_("This entry has been withdrawn."), "withdrawn")
-        score = Score.objects.filter(entry=entry, part=part, judge=actor).first() or Score(
-            entry=entry, part=part, judge=actor
-        )
-        score.value = value
-        score.full_clean()
-        score.save()
-    return score
+        closed = scoring_closed(event.competition)
+        if closed:
+            code = "scores_locked" if event.competition.is_published else "not_judging"
+            _refuse(closed, code)
+        parts = {part.pk: part for part in event.parts.all()}
+        entries = {
+            entry.pk: entry
+            for entry in Entry.objects.filter(
+                pk__in={entry_id for entry_id, _part_id in values}
+            ).only("pk", "number", "status", "event_id")
+        }
+        mine = {
+            (score.entry_id, score.part_id): score
+            for score in Score.objects.filter(entry__event=event, judge=actor)
+        }
+        now = timezone.now()
+        created, changed, errors = [], [], []
+        for (entry_id, part_id), value in values.items():
+            entry, part = entries.get(entry_id), parts.get(part_id)
+            if entry is None or part is None or entry.event_id != event.pk:
+                errors.append(
+                    ValidationError(
+                        _("This part does not belong to the entry's event."), code="wrong_part"
+                    )
+                )
+                continue
+            if entry.status != Entry.Status.ENTERED:
+                cell_errors = [
+                    ValidationError(_("This entry has been withdrawn."), code="withdrawn")
+                ]
+            else:
+                score = mine.get((entry_id, part_id))
+                before = score.value if score else None
+                score = score or Score(entry=entry, part=part, judge=actor)
+                score.value = value
+                try:
+                    score.clean_fields(exclude=["entry", "part", "judge"])
+                except ValidationError as error:
+                    cell_errors = error.error_dict["value"]
+                else:
+                    cell_errors = []
+                    if score.pk is None:
+                        created.append(score)
+                    elif score.value != before:
+                        score.updated_at = now
+                        changed.append(score)
+            for error in cell_errors:
+                for message in error.messages:
+                    errors.append(
+                        ValidationError(
+                            _("Entrant %(number)s, %(part)s: %(message)s")
+                            % {"number": entry.number, "part": part.name, "message": message},
+                            code=error.code,
+                        )
+                    )
+        if errors:
+            raise ValidationError(errors)
+        bulk_create_with_history(created, Score, default_user=actor)
+        bulk_update_with_history(changed, Score, ["value", "updated_at"], default_user=actor)
+    return len(created) + len(changed)
 
 
-def event_standings(event: Event, entries=None):
-    """Each live entry's part means, total and pass, from the scores (three queries)."""
-    parts = list(event.parts.all())
-    entries = (
-        list(event.entries.active().select_related("member")) if entries is None else list(entries)
-    )
+def score_submit(*, actor, entry: Entry, part, value) -> Score:
+    """The actor's score of `entry` in `part`: created, or changed while judging lasts (one
+    cell of scores_submit)."""
+    if part.event_id != entry.event_id:
+        _refuse(_("This part does not belong to the entry's event."), "wrong_part")
+    scores_submit(actor=actor, event=entry.event, values={(entry.pk, part.pk): value})
+    return Score.objects.get(entry=entry, part=part, judge=actor)
+
+
+def _standings(events):
+    """Each event's live entries with their part means, total and pass, from the scores:
+    {event pk: (parts, [(entry, means, total, passed), …])}. Three queries for any number of
+    events (`events` should have their parts prefetched)."""
+    entries = defaultdict(list)
+    for entry in (
+        Entry.objects.active()
+        .filter(event__in=[event.pk for event in events])
+        .select_related("member")
+        .order_by("number")
+    ):
+        entries[entry.event_id].append(entry)
     values = defaultdict(list)
     for entry_id, part_id, value in Score.objects.filter(
-        entry__in=[e.pk for e in entries]
+        entry__event__in=[event.pk for event in events], entry__status=Entry.Status.ENTERED
     ).values_list("entry_id", "part_id", "value"):
         values[(entry_id, part_id)].append(value)
-    rows = []
-    for entry in entries:
-        means = {part.pk: ranking.mean(values[(entry.pk, part.pk)]) for part in parts}
-        total = ranking.weighted_total([(means[part.pk], part.weight) for part in parts])
-        passed = total is not None and all(
-            part.pass_mark is None or means[part.pk] >= part.pass_mark for part in parts
-        )
-        rows.append((entry, means, total, passed))
-    return parts, rows
+    result = {}
+    for event in events:
+        parts = list(event.parts.all())
+        rows = []
+        for entry in entries[event.pk]:
+            means = {part.pk: ranking.mean(values[(entry.pk, part.pk)]) for part in parts}
+            total = ranking.weighted_total([(means[part.pk], part.weight) for part in parts])
+            passed = total is not None and all(
+                part.pass_mark is None or means[part.pk] >= part.pass_mark for part in parts
+            )
+            rows.append((entry, means, total, passed))
+        result[event.pk] = (parts, rows)
+    return result
 
 
-def results_compute(*, event: Event) -> list[Entry]:
-    """Recompute totals, ranks, awards and passes of the event's live entries from the
-    judges' scores and store them on the entries. Totals are never typed in."""
+def event_standings(event: Event):
+    """One event's parts and standings (see _standings)."""
+    return _standings([event])[event.pk]
+
+
+def _placed(event: Event, rows) -> list[Entry]:
+    """The entries of `rows` with total, rank, pass, award and `titled` set (not saved)."""
     competition = event.competition
-    _parts, rows = event_standings(event)
     standings = [
         ranking.Standing(
             key=entry.pk,
@@ -201,7 +294,7 @@ def results_compute(*, event: Event) -> list[Entry]:
             title_top=event.title_top if event.title_kind else 0,
         )
     }
-    changed = []
+    placed = []
     for entry, _means, total, passed in rows:
         placing = placings[entry.pk]
         entry.total = total
@@ -209,15 +302,40 @@ def results_compute(*, event: Event) -> list[Entry]:
         entry.passed = passed
         entry.award = AWARD_BY_TIER[event.award_scheme][placing.tier] if placing.tier else ""
         entry.titled = placing.titled
-        changed.append(entry)
-    Entry.objects.bulk_update(changed, ["total", "rank", "passed", "award"])
+        placed.append(entry)
+    return placed
+
+
+RESULT_FIELDS = ["total", "rank", "passed", "award"]
+
+
+def results_compute(*, event: Event) -> list[Entry]:
+    """Recompute totals, ranks, awards and passes of the event's live entries from the
+    judges' scores and store them on the entries. Totals are never typed in."""
+    _parts, rows = event_standings(event)
+    changed = _placed(event, rows)
+    Entry.objects.bulk_update(changed, RESULT_FIELDS)
     return changed
 
 
-def _unscored(event: Event) -> int:
-    """How many live entries miss a score in some part."""
-    _parts, rows = event_standings(event)
-    return sum(1 for _entry, _means, total, _passed in rows if total is None)
+def _renumber(competition: Competition, *, actor) -> None:
+    """Give each event's live entries their numbers again in a random order.
+
+    Numbers were handed out in entry order, so they clustered by federation (HZ 1–4, NB 5–8)
+    and told the judges where an entrant came from. The live entries keep the same set of
+    numbers, shuffled. Two steps because (event, number) is unique at every row: first every
+    live number is moved above the event's highest, then to its new place."""
+    for event in competition.events.all():
+        live = list(event.entries.active().order_by("number"))
+        if len(live) < 2:
+            continue
+        numbers = [entry.number for entry in live]
+        top = Entry.objects.filter(event=event).aggregate(top=Max("number"))["top"]
+        Entry.objects.filter(pk__in=[entry.pk for entry in live]).update(number=F("number") + top)
+        _random.shuffle(numbers)
+        for entry, number in zip(live, numbers, strict=True):
+            entry.number = number
+        bulk_update_with_history(live, Entry, ["number"], default_user=actor)
 
 
 def competition_advance(*, actor, competition: Competition) -> Competition:
@@ -240,6 +358,8 @@ def competition_advance(*, actor, competition: Competition) -> Competition:
                     _refuse(
                         _("%(event)s: %(problem)s"), "weights", event=event.name, problem=problem
                     )
+        if target == Competition.Status.JUDGING:
+            _renumber(competition, actor=actor)
         competition.status = target
         competition.full_clean()
         competition.save()
@@ -258,9 +378,19 @@ def results_publish(*, actor, competition: Competition, today=None) -> Competiti
             _refuse(_("Only staff of a host federation can change this competition."), "not_host")
         if competition.status != Competition.Status.JUDGING:
             _refuse(_("Results can only be published after judging."), "not_judging")
-        events = list(competition.events.select_related("competition"))
+        events = list(
+            competition.events.select_related("competition").prefetch_related(
+                Prefetch("parts", queryset=ScoringPart.objects.order_by("position", "pk"))
+            )
+        )
+        # The weights stay editable in the admin while judging: check them again.
         for event in events:
-            missing = _unscored(event)
+            problem = event.weights_problem(list(event.parts.all()))
+            if problem:
+                _refuse(_("%(event)s: %(problem)s"), "weights", event=event.name, problem=problem)
+        standings = _standings(events)
+        for event in events:
+            missing = sum(1 for *_rest, total, _passed in standings[event.pk][1] if total is None)
             if missing:
                 _refuse(
                     _("%(event)s: %(count)s entries are not fully scored yet."),
@@ -268,9 +398,10 @@ def results_publish(*, actor, competition: Competition, today=None) -> Competiti
                     event=event.name,
                     count=missing,
                 )
-        hosts = list(competition.hosts.all())
+        placed, titles = [], []
         for event in events:
-            for entry in results_compute(event=event):
+            for entry in _placed(event, standings[event.pk][1]):
+                placed.append(entry)
                 if entry.titled:
                     title = Title(
                         member=entry.member,
@@ -279,9 +410,20 @@ def results_publish(*, actor, competition: Competition, today=None) -> Competiti
                         granted_on=today,
                         federation_id=entry.federation_id,
                     )
-                    title.full_clean(exclude=["recognised_by"])
-                    title.save()
-                    title.recognised_by.set(hosts)
+                    # The foreign keys and the one-title-per-entry rule are the database's;
+                    # checking them here would cost queries per title.
+                    title.clean_fields(exclude=["member", "entry", "federation", "recognised_by"])
+                    title.clean()
+                    titles.append(title)
+        Entry.objects.bulk_update(placed, RESULT_FIELDS)
+        titles = bulk_create_with_history(titles, Title, default_user=actor)
+        host_ids = list(competition.hosts.values_list("pk", flat=True))
+        Recognition = Title.recognised_by.through
+        Recognition.objects.bulk_create(
+            Recognition(title_id=title.pk, federation_id=host_id)
+            for title in titles
+            for host_id in host_ids
+        )
         competition.status = Competition.Status.PUBLISHED
         competition.published_at = timezone.now()
         competition.full_clean()

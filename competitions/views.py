@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from competitions import services
 from competitions.forms import EntryFilterForm, EntryForm, member_queryset_for
 from competitions.models import Competition, Entry, Event, Score, ScoringPart
-from members.scoping import can_see_personal_data, user_scope
+from members.scoping import can_see_personal_data
 from members.spreadsheets import safe_cell
 
 PAGE_SIZE = 25
@@ -51,6 +50,14 @@ def _error_messages(error: ValidationError):
     return error.messages
 
 
+def competition_rights(user, competition):
+    """(can manage, can enter): the one rule behind the buttons of every page. A user manages
+    a competition when they are staff or approver of a host federation (or an administrator);
+    they may enter members while registration is open."""
+    can_manage = Competition.objects.editable_by(user).filter(pk=competition.pk).exists()
+    return can_manage, can_manage and competition.registration_is_open
+
+
 # --- public pages -------------------------------------------------------------------------
 
 
@@ -72,29 +79,22 @@ def competition_detail(request, pk):
             Prefetch("parts", queryset=ScoringPart.objects.order_by("position", "pk"))
         )
     )
-    scope = user_scope(request.user)
-    can_manage = Competition.objects.editable_by(request.user).filter(pk=competition.pk).exists()
-    used = {}
-    if scope.federation_id:
-        used = dict(
-            Entry.objects.active()
-            .filter(event__competition=competition, federation_id=scope.federation_id)
-            .values_list("event_id")
-            .annotate(n=Count("pk"))
-        )
+    can_manage, can_enter = competition_rights(request.user, competition)
+    used = dict(
+        Entry.objects.active()
+        .of_users_federation(request.user)
+        .filter(event__competition=competition)
+        .values_list("event_id")
+        .annotate(n=Count("pk"))
+    )
     for event in events:
         event.places_used = used.get(event.pk, 0)
-    can_enter = (
-        competition.registration_is_open
-        and scope.can_edit
-        and competition.hosts.filter(pk=scope.federation_id).exists()
-    )
     return render(
         request,
         "competitions/competition_detail.html",
         {
             "competition": competition,
-            "hosts": competition.hosts.all(),
+            "hosts": list(competition.hosts.all()),
             "events": events,
             "can_manage": can_manage,
             "next_status_label": Competition.Status(competition.next_status).label
@@ -206,7 +206,7 @@ def certificate(request, pk):
         {
             "entry": entry,
             "competition": entry.event.competition,
-            "hosts": entry.event.competition.hosts.all(),
+            "hosts": list(entry.event.competition.hosts.all()),
             "title": title,
         },
     )
@@ -232,12 +232,15 @@ def entry_list(request, pk):
         if status := form.cleaned_data["status"]:
             entries = entries.filter(status=status)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    own = user_scope(request.user).federation_id
+    withdrawable = set(
+        Entry.objects.editable_by(request.user)
+        .filter(pk__in=[entry.pk for entry in page])
+        .values_list("pk", flat=True)
+    )
     for entry in page:
         entry.show_personal = can_see_personal_data(request.user, entry.federation_id)
-        entry.can_withdraw = request.user.is_superuser or (
-            user_scope(request.user).can_edit and entry.federation_id == own
-        )
+        entry.can_withdraw = entry.pk in withdrawable
+    _can_manage, can_enter = competition_rights(request.user, competition)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -248,7 +251,7 @@ def entry_list(request, pk):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_enter": competition.registration_is_open and user_scope(request.user).can_edit,
+            "can_enter": can_enter,
             "can_withdraw": competition.status
             in (Competition.Status.OPEN, Competition.Status.CLOSED),
         },
@@ -259,7 +262,8 @@ def entry_list(request, pk):
 @permission_required("competitions.add_entry", raise_exception=True)
 def entry_create(request, pk):
     competition = get_competition_for_staff(request, pk)
-    if not user_scope(request.user).can_edit:
+    can_manage, _can_enter = competition_rights(request.user, competition)
+    if not can_manage:
         raise Http404
     form = EntryForm(
         request.POST or None,
@@ -359,51 +363,23 @@ def judging_sheet(request, pk):
         (s.entry_id, s.part_id): s.value
         for s in Score.objects.filter(entry__event=event, judge=request.user)
     }
-    can_score = competition.status == Competition.Status.JUDGING
     errors = []
     if request.method == "POST":
-        if not can_score:
-            errors.append(
-                _("The results are published; scores are locked.")
-                if competition.is_published
-                else _("Scores can only be entered while the competition is judging.")
-            )
+        values = {}
+        for entry in entries:
+            for part in parts:
+                raw = request.POST.get(f"score-{entry.pk}-{part.pk}", "").strip()
+                if raw:
+                    values[(entry.pk, part.pk)] = raw
+        try:
+            # The whole sheet is saved, or nothing: the service says what is wrong.
+            saved = services.scores_submit(actor=request.user, event=event, values=values)
+        except ValidationError as error:
+            errors = _error_messages(error)
+            mine.update(values)
         else:
-            saved = 0
-            # The sheet is saved whole or not at all: one bad cell keeps every other one.
-            with transaction.atomic():
-                for entry in entries:
-                    for part in parts:
-                        raw = request.POST.get(f"score-{entry.pk}-{part.pk}", "").strip()
-                        if raw == "" or str(mine.get((entry.pk, part.pk), "")) == raw:
-                            continue
-                        try:
-                            services.score_submit(
-                                actor=request.user, entry=entry, part=part, value=raw
-                            )
-                            saved += 1
-                        except ValidationError as error:
-                            for message in _error_messages(error):
-                                errors.append(
-                                    _("Entrant %(number)s, %(part)s: %(message)s")
-                                    % {
-                                        "number": entry.number,
-                                        "part": part.name,
-                                        "message": message,
-                                    }
-                                )
-                if errors:
-                    transaction.set_rollback(True)
-            if not errors:
-                messages.success(request, _("%(count)s scores were saved.") % {"count": saved})
-                return redirect("competitions:judging_sheet", pk=event.pk)
-            mine.update(
-                {
-                    (entry.pk, part.pk): request.POST.get(f"score-{entry.pk}-{part.pk}", "")
-                    for entry in entries
-                    for part in parts
-                }
-            )
+            messages.success(request, _("%(count)s scores were saved.") % {"count": saved})
+            return redirect("competitions:judging_sheet", pk=event.pk)
     rows = [
         {"entry": entry, "cells": [(part, mine.get((entry.pk, part.pk), "")) for part in parts]}
         for entry in entries
@@ -416,7 +392,7 @@ def judging_sheet(request, pk):
             "competition": competition,
             "parts": parts,
             "rows": rows,
-            "can_score": can_score,
+            "closed": services.scoring_closed(competition),
             "errors": errors,
         },
         status=400 if errors else 200,

@@ -9,6 +9,34 @@ from members.models import Federation, Honour, Member, Organisation, StaffProfil
 from members.scoping import can_see_personal_data
 
 
+def masked_list_display(request, names):
+    """`names` (a list_display) with each personal-data column of a member — `id_number`,
+    `mobile`, or a lookup ending in one such as `member__id_number` — replaced by a column
+    that shows the value in full only to who may see the member's personal data
+    (can_see_personal_data) and masked (MASKERS) to everyone else. Call it from
+    get_list_display: the columns are built per request (the admin instance is shared)."""
+
+    def masked(name):
+        *path, field = name.split("__")
+
+        @admin.display(description=Member._meta.get_field(field).verbose_name)
+        def show(obj):
+            member = obj
+            for step in path:
+                member = getattr(member, step)
+            value = getattr(member, field)
+            if can_see_personal_data(request.user, member.federation_id):
+                return value
+            return MASKERS[field](value)
+
+        return show
+
+    return [
+        masked(name) if isinstance(name, str) and name.split("__")[-1] in MASKERS else name
+        for name in names
+    ]
+
+
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
@@ -91,21 +119,7 @@ class MemberAdmin(FederationScopedAdmin):
     list_per_page = 50
 
     def get_list_display(self, request):
-        # Built per request (the admin instance is shared between threads).
-        def masked(field, mask):
-            @admin.display(description=Member._meta.get_field(field).verbose_name)
-            def show(obj):
-                value = getattr(obj, field)
-                return (
-                    value if can_see_personal_data(request.user, obj.federation_id) else mask(value)
-                )
-
-            return show
-
-        return [
-            masked(name, MASKERS[name]) if name in MASKERS else name
-            for name in super().get_list_display(request)
-        ]
+        return masked_list_display(request, super().get_list_display(request))
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))

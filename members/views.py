@@ -73,8 +73,10 @@ def member_detail(request, pk):
             "show_personal": show_personal,
             "can_edit": can_edit,
             "honours": member.honours.all(),
-            # Titles from joint competitions, recognised by both federations (one query).
-            "titles": member.titles.select_related("entry__event__competition"),
+            # Titles from joint competitions and the federations recognising each (two queries).
+            "titles": member.titles.select_related("entry__event__competition").prefetch_related(
+                "recognised_by"
+            ),
             "history": history_entries(member, show_personal=show_personal),
         },
     )

@@ -157,3 +157,37 @@ def test_admin_staff_must_host_the_competitions_they_create(client, hz, nb, nb_s
     data["hosts"] = [hz.pk, nb.pk]
     assert client.post(reverse("admin:competitions_competition_add"), data).status_code == 302
     assert set(Competition.objects.get().hosts.all()) == {hz, nb}
+
+
+def test_admin_offers_only_judges_as_judges(
+    client, event, hz_staff, hz_approver, hz_judge, nb_judge, wz_staff
+):
+    client.force_login(hz_staff)
+    url = reverse("admin:competitions_event_change", args=[event.pk])
+    form = client.get(url).context["adminform"].form
+    offered = set(form.fields["judges"].queryset.values_list("username", flat=True))
+    assert offered == {"hz-judge", "nb-judge"}  # not hz-staff, hz-approver or outsiders
+    data = {
+        "competition": event.competition.pk,
+        "name": event.name,
+        "cap_per_federation": 2,
+        "min_years_in_job": 0,
+        "award_scheme": "medals",
+        "first_awards": 1,
+        "second_awards": 1,
+        "third_awards": 1,
+        "title_kind": "",
+        "title_top": 0,
+        "judges": [hz_judge.pk, hz_approver.pk],
+        "parts-TOTAL_FORMS": "0",
+        "parts-INITIAL_FORMS": "0",
+        "parts-MIN_NUM_FORMS": "0",
+        "parts-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "judges" in response.context["adminform"].form.errors
+    assert set(event.judges.all()) == {hz_judge, nb_judge}
+    data["judges"] = [hz_judge.pk]
+    assert client.post(url, data).status_code == 302
+    assert set(event.judges.all()) == {hz_judge}

@@ -5,13 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from competitions import services
 from competitions.models import Competition, Entry, Event, Score, Title
 from members import idcard
-from tests.competitions.factories import EntryFactory, EventFactory, score, set_status
+from members.models import Role, User
+from tests.competitions.factories import EventFactory, score, set_status
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,13 +269,16 @@ def test_publish_grants_titles_and_locks_scores(
         b.federation,
     )
     assert set(title.recognised_by.all()) == set(competition.hosts.all())
-    # locked: a judge's change is refused, by the service and by the model's clean()
+    # locked: the service refuses a judge's change, of one cell or of a whole sheet
     part = event.parts.first()
     refused("scores_locked", services.score_submit, actor=hz_judge, entry=a, part=part, value="100")
-    stored = Score.objects.get(entry=a, part=part)
-    stored.value = Decimal(100)
-    with pytest.raises(ValidationError):
-        stored.full_clean()
+    refused(
+        "scores_locked",
+        services.scores_submit,
+        actor=hz_judge,
+        event=event,
+        values={(a.pk, part.pk): "100"},
+    )
     assert Score.objects.get(entry=a, part=part).value == Decimal(70)
 
 
@@ -291,5 +297,251 @@ def test_deadline_in_the_past_means_registration_is_closed(competition):
     assert not competition.registration_is_open
 
 
-def test_entry_factory_works(event, hz_members, hz_staff):
-    assert EntryFactory(event=event, member=hz_members[0], entered_by=hz_staff).federation_id
+def test_deadline_message_uses_the_languages_date_format(event, hz_staff, hz_members):
+    late = event.competition.registration_deadline + datetime.timedelta(seconds=1)
+    shown = timezone.localtime(event.competition.registration_deadline)
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            error = refused("deadline_passed", enter, hz_staff, event, hz_members[0], now=late)
+            assert date_format(shown, "DATETIME_FORMAT") in error.messages[0], language
+    with translation.override("en"):
+        error = refused("deadline_passed", enter, hz_staff, event, hz_members[0], now=late)
+    assert shown.strftime("%Y-%m-%d %H:%M") not in error.messages[0]
+
+
+# --- blind judging: who judges, and which numbers they see --------------------------------
+
+
+def test_only_users_with_the_judge_role_can_be_assigned(
+    event, hz_staff, hz_approver, hz_leader, hz_judge, superuser
+):
+    # (each attempt in its own atomic block: the refusal breaks the transaction it is in)
+    for user in (hz_staff, hz_approver, hz_leader, superuser):
+        with pytest.raises(ValidationError) as caught, transaction.atomic():
+            event.judges.add(user)
+        assert caught.value.code == "not_judge_role", user
+        with pytest.raises(ValidationError), transaction.atomic():
+            user.judged_events.add(event)  # the other side of the relation too
+        with pytest.raises(ValidationError), transaction.atomic():
+            event.judges.set([hz_judge, user])
+    assert set(event.judges.values_list("username", flat=True)) == {"hz-judge", "nb-judge"}
+
+
+def test_a_judge_who_becomes_staff_no_longer_scores(event, judging, hz_judge):
+    hz_judge.staff_profile.role = Role.STAFF
+    hz_judge.staff_profile.save()
+    assert not Event.objects.judged_by(hz_judge).exists()
+    refused(
+        "not_a_judge",
+        services.score_submit,
+        actor=hz_judge,
+        entry=judging[0],
+        part=event.parts.first(),
+        value="80",
+    )
+
+
+class Reverse:
+    """A predictable stand-in for random.SystemRandom: reverses the list."""
+
+    def shuffle(self, items):
+        items.reverse()
+
+
+def advance_to_judging(actor, competition):
+    while competition.status != Competition.Status.JUDGING:
+        competition = services.competition_advance(actor=actor, competition=competition)
+    return competition
+
+
+def test_judging_renumbers_entries_out_of_entry_order(
+    competition, hz_staff, nb_staff, hz_members, nb_members, monkeypatch
+):
+    event = EventFactory(competition=competition, cap_per_federation=3)
+    hz_entries = [enter(hz_staff, event, member) for member in hz_members[:3]]
+    nb_entries = [enter(nb_staff, event, member) for member in nb_members[:2]]
+    assert [e.number for e in hz_entries + nb_entries] == [1, 2, 3, 4, 5]  # by federation
+    services.entry_withdraw(actor=hz_staff, entry=hz_entries[1])
+    monkeypatch.setattr(services, "_random", Reverse())
+    advance_to_judging(hz_staff, competition)
+    numbers = dict(Entry.objects.filter(event=event).values_list("pk", "number"))
+    live = [hz_entries[0], hz_entries[2], *nb_entries]
+    # the live entries share their old numbers, no longer in entry order
+    assert sorted(numbers[e.pk] for e in live) == [1, 3, 4, 5]
+    assert [numbers[e.pk] for e in live] == [5, 4, 3, 1]
+    assert numbers[hz_entries[1].pk] == 2  # the withdrawn entry keeps its number
+    latest = Entry.history.filter(id=nb_entries[1].pk).latest("history_date")
+    assert (latest.number, latest.history_user) == (1, hz_staff)
+
+
+def test_judging_numbers_are_a_permutation(competition, hz_staff, nb_staff, hz_org, nb_org):
+    event = EventFactory(competition=competition, cap_per_federation=20)
+    for i in range(20):
+        staff, org = (hz_staff, hz_org) if i < 10 else (nb_staff, nb_org)
+        enter(staff, event, MemberFactory(organisation=org))
+    before = dict(Entry.objects.values_list("pk", "number"))
+    advance_to_judging(hz_staff, competition)
+    after = dict(Entry.objects.values_list("pk", "number"))
+    assert sorted(after.values()) == list(range(1, 21))
+    assert after != before  # a 1 in 20! chance of failing by luck
+
+
+# --- scoring a whole sheet ----------------------------------------------------------------
+
+
+def test_scores_submit_saves_a_sheet_and_keeps_history(event, judging, hz_judge):
+    theory, practical = event.parts.all()
+    services.score_submit(actor=hz_judge, entry=judging[0], part=theory, value="70")
+    saved = services.scores_submit(
+        actor=hz_judge,
+        event=event,
+        values={
+            (judging[0].pk, theory.pk): "70.00",  # unchanged: not written again
+            (judging[0].pk, practical.pk): "81",
+            (judging[1].pk, theory.pk): 90,
+        },
+    )
+    assert saved == 2
+    got = {(s.entry_id, s.part_id): s.value for s in Score.objects.filter(judge=hz_judge)}
+    assert got == {
+        (judging[0].pk, theory.pk): Decimal(70),
+        (judging[0].pk, practical.pk): Decimal(81),
+        (judging[1].pk, theory.pk): Decimal(90),
+    }
+    assert Score.history.count() == 3
+    assert {h.history_user for h in Score.history.all()} == {hz_judge}
+    services.scores_submit(actor=hz_judge, event=event, values={(judging[0].pk, theory.pk): "75"})
+    assert Score.history.filter(history_type="~").get().value == Decimal(75)
+
+
+def test_scores_submit_reports_every_bad_cell_and_saves_nothing(
+    event, judging, hz_judge, hz_staff, other_event
+):
+    theory, practical = event.parts.all()
+    Entry.objects.filter(pk=judging[2].pk).update(status=Entry.Status.WITHDRAWN)
+    with pytest.raises(ValidationError) as caught:
+        services.scores_submit(
+            actor=hz_judge,
+            event=event,
+            values={
+                (judging[0].pk, theory.pk): "80",
+                (judging[0].pk, practical.pk): "120",
+                (judging[1].pk, theory.pk): "abc",
+                (judging[2].pk, theory.pk): "50",
+                (judging[0].pk, other_event.parts.first().pk): "50",
+            },
+        )
+    codes = sorted(e.code for e in caught.value.error_list)
+    assert codes == ["invalid", "max_value", "withdrawn", "wrong_part"]
+    assert not Score.objects.exists()
+
+
+# --- publishing ---------------------------------------------------------------------------
+
+
+def test_publish_refused_when_the_weights_no_longer_sum_to_100(
+    event, judging, hz_staff, hz_judge, nb_judge
+):
+    for entry in judging:
+        score(entry, [hz_judge, nb_judge], 理论知识=80, 实际操作=80)
+    event.parts.filter(name="实际操作").update(weight=60)  # edited in the admin while judging
+    error = refused(
+        "weights", services.results_publish, actor=hz_staff, competition=event.competition
+    )
+    assert "90" in error.messages[0]
+    event.competition.refresh_from_db()
+    assert event.competition.status == Competition.Status.JUDGING
+    assert not Entry.objects.filter(rank__isnull=False).exists()
+
+
+def test_top_ranked_entrant_over_the_title_age_gets_no_title(
+    competition, hz_staff, hz_org, hz_judge
+):
+    event = EventFactory(
+        competition=competition,
+        title_kind=Event.TitleKind.YOUNG_EXPERT,
+        title_top=1,
+        title_max_age=35,
+        judges=[hz_judge],
+    )
+    start = competition.starts_on
+    older = MemberFactory(
+        organisation=hz_org,
+        id_number=idcard.make("330106", start.replace(year=start.year - 40), 11),
+    )
+    younger = MemberFactory(
+        organisation=hz_org,
+        id_number=idcard.make("330106", start.replace(year=start.year - 30), 13),
+    )
+    best, second = enter(hz_staff, event, older), enter(hz_staff, event, younger)
+    set_status(competition, Competition.Status.JUDGING)
+    score(best, [hz_judge], 理论知识=95, 实际操作=95)
+    score(second, [hz_judge], 理论知识=80, 实际操作=80)
+    services.results_publish(actor=hz_staff, competition=competition)
+    best.refresh_from_db()
+    assert (best.rank, best.award) == (1, Entry.Award.GOLD)  # the award stands
+    assert not Title.objects.filter(member=older).exists()
+    assert not Title.objects.exists()  # and the title is not handed down to rank 2
+
+
+def test_publish_query_count_does_not_grow_with_events_entrants_or_titles(
+    hz, nb, agreement, hz_staff, hz_org, nb_org, hz_judge
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.competitions.factories import CompetitionFactory
+
+    def build(events, per_event):
+        competition = CompetitionFactory(hosts=[hz, nb])
+        for _ in range(events):
+            event = EventFactory(
+                competition=competition,
+                cap_per_federation=50,
+                title_kind=Event.TitleKind.TECHNICAL_EXPERT,
+                title_top=per_event,
+                judges=[hz_judge],
+            )
+            for i in range(per_event):
+                entry = Entry.objects.create(
+                    event=event,
+                    member=MemberFactory(organisation=hz_org if i % 2 else nb_org),
+                    number=i + 1,
+                    years_in_job=3,
+                    entered_by=hz_staff,
+                )
+                score(entry, [hz_judge], 理论知识=70 + i, 实际操作=80)
+        set_status(competition, Competition.Status.JUDGING)
+        actor = User.objects.get(pk=hz_staff.pk)  # a fresh user: nothing cached on it
+        with CaptureQueriesContext(connection) as queries:
+            services.results_publish(actor=actor, competition=competition)
+        return len(queries.captured_queries)
+
+    small = build(1, 2)
+    assert Title.objects.count() == 2
+    large = build(3, 10)
+    assert Title.objects.count() == 2 + 30
+    assert large == small
+    title = Title.objects.order_by("pk").last()
+    assert set(title.recognised_by.values_list("code", flat=True)) == {"HZ", "NB"}
+    assert title.history.get().history_user == hz_staff
+
+
+# --- the rules attachment -----------------------------------------------------------------
+
+
+def test_rules_attachment_is_sniffed_on_upload_not_re_read_later(competition):
+    competition.attachment = SimpleUploadedFile(
+        "rules.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    with pytest.raises(ValidationError) as caught:
+        competition.full_clean()
+    assert "attachment" in caught.value.error_dict
+    competition.attachment = SimpleUploadedFile(
+        "rules.pdf", b"%PDF-1.4 rules", content_type="application/pdf"
+    )
+    competition.full_clean()
+    # a stored file that has gone missing does not block saving (or publishing) later
+    Competition.objects.filter(pk=competition.pk).update(attachment="competitions/rules/gone.pdf")
+    competition.refresh_from_db()
+    competition.full_clean()

@@ -73,8 +73,9 @@ def test_results_page_shows_shared_ranks_and_no_personal_data(
     assert ranks == [1, 1, 3]
     assert text.count('data-rank="1"') == 2 and text.count('data-rank="3"') == 1
     assert "并列" in text
-    assert "杭州选手0" in text and "宁波选手0" in text
-    assert "宁波市总工会" in text and "鄞州区总工会" in text
+    main = text[text.index("<main") : text.index("</main>")]  # the footer names them too
+    assert "杭州选手0" in main and "宁波选手0" in main
+    assert "宁波市总工会" in main and "鄞州区总工会" in main
     for member in hz_members[:2]:
         assert member.id_number not in text
         assert member.masked_id_number not in text
@@ -147,9 +148,23 @@ def test_certificate_of_an_award(client, published, entries):
     assert entry.member.id_number not in response.text
 
 
-def test_no_certificate_without_an_award_or_before_publishing(client, event, entries, published):
-    failing = Entry.objects.get(pk=entries[1].pk)  # third place with awards 1/1/1 → bronze
-    assert failing.award == Entry.Award.BRONZE
+def test_no_certificate_without_an_award_or_before_publishing(
+    client, event, entries, nb_staff, nb_members, hz_staff, hz_judge, nb_judge
+):
+    failing = enter(nb_staff, event, nb_members[1])
+    set_status(event.competition, Competition.Status.JUDGING)
+    judges = [hz_judge, nb_judge]
+    score(entries[0], judges, 理论知识=90, 实际操作=90)
+    score(entries[1], judges, 理论知识=85, 实际操作=80)
+    score(entries[2], judges, 理论知识=80, 实际操作=70)
+    score(failing, judges, 理论知识=95, 实际操作=50)  # below the practical's pass mark
+    services.results_publish(actor=hz_staff, competition=event.competition)
+    failing.refresh_from_db()
+    assert (failing.award, failing.passed, hasattr(failing, "title")) == ("", False, False)
+    bronze = Entry.objects.get(pk=entries[2].pk)
+    assert bronze.award == Entry.Award.BRONZE
+    assert client.get(reverse("competitions:certificate", args=[bronze.pk])).status_code == 200
+    assert client.get(reverse("competitions:certificate", args=[failing.pk])).status_code == 404
     other = CompetitionFactory(hosts=list(event.competition.hosts.all()))
     other_event = EventFactory(competition=other)
     unpublished = Entry.objects.create(
@@ -157,7 +172,7 @@ def test_no_certificate_without_an_award_or_before_publishing(client, event, ent
         member=entries[0].member,
         number=1,
         years_in_job=1,
-        entered_by=failing.entered_by,
+        entered_by=hz_staff,
     )
     assert client.get(reverse("competitions:certificate", args=[unpublished.pk])).status_code == 404
 
@@ -234,7 +249,7 @@ def test_entering_a_partner_member_by_card_number_is_refused(client, event, hz_s
         url, {"event": event.pk, "card_number": nb_members[0].card_number, "years_in_job": 4}
     )
     assert response.status_code == 200
-    assert "本市总工会" in response.text or "您所在" in response.text
+    assert f"本市总工会没有会员卡号为 {nb_members[0].card_number} 的会员" in response.text
     assert not Entry.objects.exists()
 
 
@@ -246,7 +261,7 @@ def test_cap_message_shown_in_chinese(client, event, hz_staff, hz_members):
             url, {"event": event.pk, "card_number": member.card_number, "years_in_job": 4}
         )
     assert response.status_code == 200
-    assert "名额" in response.text
+    assert "杭州市总工会在电工的 2 个名额已全部用完" in response.text
     assert Entry.objects.count() == 2
 
 
@@ -357,8 +372,98 @@ def test_scores_locked_after_publishing_on_the_page(client, published, event, en
     before = list(Score.objects.order_by("pk").values_list("value", flat=True))
     response = client.post(url, {f"score-{entries[0].pk}-{theory.pk}": "10"})
     assert response.status_code == 400
-    assert "锁定" in response.text
+    assert "成绩已公布，评分已锁定" in errors_shown(response)
     assert list(Score.objects.order_by("pk").values_list("value", flat=True)) == before
+
+
+def errors_shown(response):
+    """The text of the sheet's "nothing was saved" alert (empty when there is none)."""
+    text = response.text
+    if "alert-danger" not in text:
+        return ""
+    start = text.index("alert-danger")
+    return text[start : text.index("</div>", start)]
+
+
+def test_scores_before_judging_are_refused_by_the_service(client, event, entries, hz_judge):
+    client.force_login(hz_judge)
+    url = reverse("competitions:judging_sheet", args=[event.pk])
+    theory = event.parts.first()
+    response = client.post(url, {f"score-{entries[0].pk}-{theory.pk}": "80"})
+    assert response.status_code == 400
+    assert "只有在评分阶段才能录入评分" in errors_shown(response)
+    assert not Score.objects.exists()
+
+
+def test_saving_a_sheet_costs_the_same_queries_for_2_or_10_entrants(
+    client, competition, hz_staff, hz_org, hz_judge
+):
+    set_status(competition, Competition.Status.JUDGING)
+    client.force_login(hz_judge)
+
+    def save_sheet(entrants, value):
+        event = EventFactory(competition=competition, cap_per_federation=50, judges=[hz_judge])
+        for i in range(entrants):
+            Entry.objects.create(
+                event=event,
+                member=MemberFactory(organisation=hz_org),
+                number=i + 1,
+                years_in_job=3,
+                entered_by=hz_staff,
+            )
+        data = {
+            f"score-{entry.pk}-{part.pk}": value
+            for entry in event.entries.all()
+            for part in event.parts.all()
+        }
+        url = reverse("competitions:judging_sheet", args=[event.pk])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        assert response.status_code == 302
+        assert Score.objects.filter(entry__event=event).count() == 2 * entrants
+        return len(queries.captured_queries)
+
+    assert save_sheet(2, "80") == save_sheet(10, "75.5")
+
+
+def test_partner_staff_not_hosting_cannot_enter(client, hz, hz_staff, nb_staff, hz_members):
+    hz_only = CompetitionFactory(title="杭州市内赛", hosts=[hz])
+    EventFactory(competition=hz_only)
+    entries_url = reverse("competitions:entries", args=[hz_only.pk])
+    create_url = reverse("competitions:entry_create", args=[hz_only.pk])
+    client.force_login(nb_staff)
+    assert client.get(entries_url).status_code == 200  # a partner reads
+    assert create_url not in client.get(entries_url).text
+    assert create_url not in client.get(hz_only.get_absolute_url()).text
+    assert client.get(create_url).status_code == 404
+    client.force_login(hz_staff)
+    assert create_url in client.get(entries_url).text
+    assert create_url in client.get(hz_only.get_absolute_url()).text
+    set_status(hz_only, Competition.Status.CLOSED)
+    assert create_url not in client.get(entries_url).text
+    assert create_url not in client.get(hz_only.get_absolute_url()).text
+
+
+def test_withdraw_buttons_only_on_own_federations_entries(client, competition, entries, nb_staff):
+    client.force_login(nb_staff)
+    text = client.get(reverse("competitions:entries", args=[competition.pk])).text
+    assert text.count("/withdraw/") == 1
+    assert reverse("competitions:entry_withdraw", args=[entries[2].pk]) in text
+
+
+def test_english_pages_have_no_chinese_separators(client, competition, event, entries, published):
+    client.cookies["django_language"] = "en"
+    detail = client.get(competition.get_absolute_url()).text
+    assert "杭州市总工会, 宁波市总工会" in detail
+    assert "理论知识 30%" in detail
+    listing = client.get(reverse("competitions:list")).text
+    assert "杭州市总工会, 宁波市总工会" in listing
+    certificate = client.get(reverse("competitions:certificate", args=[entries[0].pk])).text
+    for text in (detail, listing, certificate):
+        main = text[text.index("<main") : text.index("</main>")]
+        assert "、" not in main and "\u3000" not in main
+    client.cookies["django_language"] = "zh-hans"
+    assert "杭州市总工会、宁波市总工会" in client.get(competition.get_absolute_url()).text
 
 
 # --- titles on the member's record --------------------------------------------------------
@@ -388,3 +493,36 @@ def test_title_shows_on_the_member_page_in_both_federations(
         assert "技术能手" in text and competition.title in text, user
     client.force_login(wz_staff)
     assert client.get(url).status_code == 404
+
+
+def test_member_page_names_the_federations_recognising_each_title(
+    client, hz, competition, hz_staff, hz_members, hz_judge, django_assert_num_queries
+):
+    from competitions.models import Event
+
+    def titled(competition, member):
+        event = EventFactory(
+            competition=competition,
+            title_kind=Event.TitleKind.TECHNICAL_EXPERT,
+            title_top=1,
+            judges=[hz_judge],
+        )
+        entry = enter(hz_staff, event, member)
+        set_status(competition, Competition.Status.JUDGING)
+        score(entry, [hz_judge], 理论知识=80, 实际操作=80)
+        services.results_publish(actor=hz_staff, competition=competition)
+
+    titled(CompetitionFactory(title="杭州市内赛", hosts=[hz]), hz_members[0])
+    client.force_login(hz_staff)
+    url = hz_members[0].get_absolute_url()
+    with CaptureQueriesContext(connection) as one:
+        text = client.get(url).text
+    assert "杭州市总工会认可" in text
+    assert "宁波市总工会认可" not in text and "两市互认" not in text
+    titled(competition, hz_members[0])  # the joint one: both hosts
+    titled(
+        CompetitionFactory(title="又一届杭甬赛", hosts=list(competition.hosts.all())), hz_members[0]
+    )
+    with django_assert_num_queries(len(one.captured_queries)):
+        text = client.get(url).text
+    assert text.count("杭州市总工会、宁波市总工会认可") == 2
