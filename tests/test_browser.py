@@ -82,3 +82,16 @@ def test_no_csp_violations_on_pages(page, live_server, demo):
     for path in ["/", "/members/", "/accounts/password/", "/admin/"]:
         page.goto(f"{live_server.url}{path}")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_staff_pages_fit_a_laptop_screen_in_english(browser, live_server, demo):
+    """The longest menu (English, every staff entry) must not push a 1280 px page sideways."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server, "hz-staff")
+    page.get_by_role("button", name="English").click()
+    for path in ["/projects/", "/members/", "/sanatoriums/manage/", "/competitions/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
+        assert page.get_by_role("link", name="Members").is_visible(), path
+    context.close()
