@@ -13,7 +13,7 @@ from cooperation.models import (
 )
 from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
 from members.models import Federation, User
-from members.scoping import user_scope
+from members.scoping import editors_of, user_scope
 
 
 def _own_staff(request):
@@ -21,7 +21,7 @@ def _own_staff(request):
     scope = user_scope(request.user)
     if scope.is_superuser:
         return User.objects.all()
-    return User.objects.filter(staff_profile__organisation__federation_id=scope.federation_id)
+    return editors_of(scope.federation_id)
 
 
 class AgreementPhaseInline(admin.TabularInline):

@@ -13,7 +13,8 @@ from cooperation.models import (
     Venue,
     today,
 )
-from members.models import Federation, User
+from members.models import Federation
+from members.scoping import editors_of
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,7 +46,7 @@ class ProjectForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, user, lead_federation, **kwargs):
+    def __init__(self, *args, lead_federation, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead_federation = lead_federation
         self.fields["pillar"].empty_label = None
@@ -57,10 +58,7 @@ class ProjectForm(forms.ModelForm):
             .exclude(pk=lead_federation.pk)
             .distinct()
         )
-        self.fields["owner"].queryset = User.objects.filter(
-            staff_profile__organisation__federation=lead_federation,
-            staff_profile__role__in=["staff", "approver"],
-        ).order_by("username")
+        self.fields["owner"].queryset = editors_of(lead_federation.pk).order_by("username")
 
     def clean(self):
         cleaned = super().clean()

@@ -278,10 +278,15 @@ class ProjectQuerySet(FederationScopedQuerySet):
 
     def involving(self, federation_code):
         """Projects a federation leads or is a partner in."""
-        partnered = Project.partner_federations.through.objects.filter(
-            federation__code=federation_code
-        ).values("project_id")
-        return self.filter(Q(lead_federation__code=federation_code) | Q(pk__in=partnered))
+        return self._led_or_partnered(federation__code=federation_code)
+
+    def _led_or_partnered(self, **federation):
+        """Projects the federation (given as one lookup on it) leads or is a partner in."""
+        lead = {f"lead_{key}": value for key, value in federation.items()}
+        partnered = Project.partner_federations.through.objects.filter(**federation).values(
+            "project_id"
+        )
+        return self.filter(Q(**lead) | Q(pk__in=partnered))
 
     def active_in(self, year):
         """Projects whose planned period overlaps the calendar year."""
@@ -296,10 +301,7 @@ class ProjectQuerySet(FederationScopedQuerySet):
             return self
         if not scope.can_edit:
             return self.none()
-        partnered = Project.partner_federations.through.objects.filter(
-            federation_id=scope.federation_id
-        ).values("project_id")
-        return self.filter(Q(lead_federation_id=scope.federation_id) | Q(pk__in=partnered))
+        return self._led_or_partnered(federation_id=scope.federation_id)
 
 
 class Project(models.Model):

@@ -19,15 +19,7 @@ from cooperation.models import (
     transition_error,
 )
 from members.scoping import user_scope
-from members.uploads import IMAGE_KINDS, validate_upload
-
-CONTENT_TYPES = {
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "pdf": "application/pdf",
-}
+from members.uploads import IMAGE_KINDS, MIME_TYPES, validate_upload
 
 
 def _require_lead(actor, project):
@@ -108,7 +100,7 @@ def progress_update_add(
                 file=upload,
                 original_name=(upload.name or "file")[-200:],
                 kind=Attachment.Kind.IMAGE if kind in IMAGE_KINDS else Attachment.Kind.PDF,
-                content_type=CONTENT_TYPES[kind],
+                content_type=MIME_TYPES[kind],
                 size=upload.size,
             )
             attachment.full_clean()

@@ -124,11 +124,16 @@ def get_venue_for_editing(request, pk):
     return venue
 
 
+def _own_federation(user):
+    """The federation that new records of this user belong to, if they may create any."""
+    return Federation.objects.editable_by(user).filter(pk=user_scope(user).federation_id).first()
+
+
 def _lead_federation_or_404(user):
-    federation_id = user_scope(user).federation_id
-    if federation_id is None or not user_scope(user).can_edit:
+    federation = _own_federation(user)
+    if federation is None:
         raise Http404
-    return Federation.objects.get(pk=federation_id)
+    return federation
 
 
 # --- projects ----------------------------------------------------------------------------
@@ -170,9 +175,8 @@ def project_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_add": user_scope(request.user).can_edit
-            and user_scope(request.user).federation_id is not None
-            and request.user.has_perm("cooperation.add_project"),
+            "can_add": request.user.has_perm("cooperation.add_project")
+            and _own_federation(request.user) is not None,
         },
     )
 
@@ -241,7 +245,7 @@ def _staff_detail(request, project, *, milestone_form=None, update_form=None, st
 @permission_required("cooperation.add_project", raise_exception=True)
 def project_create(request):
     lead = _lead_federation_or_404(request.user)
-    form = ProjectForm(request.POST or None, user=request.user, lead_federation=lead)
+    form = ProjectForm(request.POST or None, lead_federation=lead)
     if request.method == "POST" and form.is_valid():
         project = form.save()
         messages.success(request, _("Project %(title)s was created.") % {"title": project.title})
@@ -256,7 +260,6 @@ def project_update(request, pk):
     form = ProjectForm(
         request.POST or None,
         instance=project,
-        user=request.user,
         lead_federation=project.lead_federation,
     )
     if request.method == "POST" and form.is_valid():
@@ -458,9 +461,8 @@ def venue_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_add": user_scope(request.user).can_edit
-            and user_scope(request.user).federation_id is not None
-            and request.user.has_perm("cooperation.add_venue"),
+            "can_add": request.user.has_perm("cooperation.add_venue")
+            and _own_federation(request.user) is not None,
         },
     )
 

@@ -88,6 +88,17 @@ def can_see_personal_data(user, federation_id: int | None) -> bool:
     )
 
 
+def editors_of(federation_id):
+    """The users who change a federation's records: its staff and approvers."""
+    from members.models import User
+
+    return User.objects.filter(
+        staff_profile__organisation__federation_id=federation_id,
+        staff_profile__role__in=EDITING_ROLES,
+        is_active=True,
+    )
+
+
 class FederationScopedQuerySet(models.QuerySet):
     #: The lookup from the model to the federation that owns a row.
     federation_field = "federation"

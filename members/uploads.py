@@ -19,6 +19,13 @@ SIGNATURES = {
     "webp": (b"RIFF",),  # followed by size and b"WEBP"
     "pdf": (b"%PDF-",),
 }
+MIME_TYPES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+}
 IMAGE_KINDS = frozenset({"jpeg", "png", "gif", "webp"})
 DOCUMENT_KINDS = IMAGE_KINDS | {"pdf"}
 
