@@ -26,7 +26,12 @@ from simple_history.models import HistoricalRecords
 from members import idcard
 from members.models import Role
 from members.scoping import FederationScopedQuerySet, user_scope
-from members.uploads import UploadValidator
+from members.uploads import UploadValidator, upload_name
+
+
+def rules_attachment_path(instance, filename):
+    # A random name with the extension of the content (members.uploads), never the uploader's.
+    return upload_name("competitions/rules", instance.attachment)
 
 
 class DistinctScopedQuerySet(FederationScopedQuerySet):
@@ -89,7 +94,7 @@ class Competition(models.Model):
     rules = models.TextField(_("rules"), blank=True)
     attachment = models.FileField(
         _("rules attachment"),
-        upload_to="competitions/rules/",
+        upload_to=rules_attachment_path,
         blank=True,
         validators=[UploadValidator()],
         help_text=_("A PDF or an image, at most 10 MB."),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
     path("entries/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("<int:pk>/", views.competition_detail, name="detail"),
+    path("<int:pk>/rules/", views.competition_rules, name="rules"),
     path("<int:pk>/results/", views.competition_results, name="results"),
     path("<int:pk>/results.xlsx", views.results_export, name="results_export"),
     path("<int:pk>/entries/", views.entry_list, name="entries"),

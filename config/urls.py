@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_control
-from django.views.static import serve
 
 from config.health import healthz
 from cooperation.views import home
 from members.forms import PortalAuthenticationForm
+from sanatoriums.views import photo_file
 
 admin.site.site_header = _("Twin-City Union Cooperation Portal")
 admin.site.site_title = _("Twin-City Union Cooperation Portal")
@@ -43,13 +42,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Photos of sanatorium bases are public. Only they are served from MEDIA_ROOT: other uploads
-# (project attachments …) are private and go through views that check access. A large site
-# can hand this prefix to its web server instead.
+# Photos of sanatorium bases are public, at their MEDIA_URL address (`Photo.image.url`), by
+# exact stored name only. Nothing else under MEDIA_ROOT has a public address: other uploads
+# (attachments, signed documents …) go through views that check access.
 urlpatterns += [
-    re_path(
-        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>sanatoriums/.+)$",
-        cache_control(max_age=86400, public=True)(serve),
-        {"document_root": settings.MEDIA_ROOT},
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}sanatoriums/<path:name>",
+        photo_file,
+        name="photo_file",
     ),
 ]

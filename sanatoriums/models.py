@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.scoping import FederationScopedQuerySet, user_scope
+from members.uploads import generated_name
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
@@ -161,7 +162,9 @@ class Sanatorium(models.Model):
 
 
 def photo_path(instance, filename):
-    return f"sanatoriums/{instance.sanatorium_id}/{filename}"
+    # Photos are always re-encoded as JPEG (sanatoriums.services): a random name ending .jpg.
+    # These names are the only ones with a public address (sanatoriums.views.photo_file).
+    return generated_name(f"sanatoriums/{instance.sanatorium_id}", "jpeg")
 
 
 class PhotoQuerySet(FederationScopedQuerySet):

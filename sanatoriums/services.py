@@ -43,9 +43,14 @@ def photo_add(*, actor, sanatorium: Sanatorium, upload, caption: str = "") -> Ph
     """Check the upload by content, then store a phone-sized JPEG and a thumbnail. Saving
     through Pillow drops the original's EXIF data (camera, place, time)."""
     _require_editable(actor, sanatorium)
-    validate_upload(upload, kinds=IMAGE_KINDS, max_bytes=PHOTO_MAX_BYTES)
-    with Image.open(upload) as original:
-        image = ImageOps.exif_transpose(original).convert("RGB")
+    validate_upload(upload, kinds=IMAGE_KINDS, max_bytes=PHOTO_MAX_BYTES)  # pixels, decoding
+    try:
+        with Image.open(upload) as original:
+            image = ImageOps.exif_transpose(original).convert("RGB")
+    except Exception:  # checked above; a page must never answer 500 for a bad picture
+        raise ValidationError(
+            _("The image is damaged or incomplete."), code="file_broken"
+        ) from None
     return photo_store(sanatorium=sanatorium, image=image, caption=caption, actor=actor)
 
 
@@ -58,9 +63,9 @@ def photo_store(
         position = sanatorium.photos.count()
         photo = Photo(sanatorium=sanatorium, caption=caption, position=position)
         photo._history_user = actor
-        stem = timezone.now().strftime("%Y%m%d%H%M%S%f")
-        photo.image.save(f"{stem}.jpg", ContentFile(large), save=False)
-        photo.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(small), save=False)
+        # Stored under random names ending .jpg (sanatoriums.models.photo_path).
+        photo.image.save("photo.jpg", ContentFile(large), save=False)
+        photo.thumbnail.save("thumbnail.jpg", ContentFile(small), save=False)
         photo.full_clean()
         photo.save()
     return photo

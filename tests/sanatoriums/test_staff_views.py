@@ -4,12 +4,14 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageFile
 
 from sanatoriums.models import Photo, Recognition, Sanatorium, Theme
+from tests.test_uploads import huge_png, truncated_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +220,45 @@ def test_photo_upload_refuses_an_oversized_file(client, hz_staff, hz_base, monke
     )
     assert not Photo.objects.exists()
     assert "文件过大" in response.text
+
+
+def stored_photo_files():
+    return set((settings.MEDIA_ROOT / "sanatoriums").rglob("*"))
+
+
+def test_photo_upload_refuses_a_truncated_jpeg(client, hz_staff, hz_base):
+    client.force_login(hz_staff)
+    stored = stored_photo_files()
+    response = client.post(
+        reverse("sanatoriums:photo_upload", args=[hz_base.pk]),
+        {"image": SimpleUploadedFile("cut.jpg", truncated_jpeg())},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "图片已损坏或不完整。" in response.text
+    assert not Photo.objects.exists()
+    assert stored_photo_files() == stored
+
+
+def test_photo_upload_refuses_too_many_pixels_without_decoding(
+    client, hz_staff, hz_base, monkeypatch
+):
+    upload = SimpleUploadedFile("small.png", huge_png())  # 10000 × 10000, a few KB
+
+    def load(self):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    monkeypatch.setattr(Image.Image, "load", load)
+    client.force_login(hz_staff)
+    stored = stored_photo_files()
+    response = client.post(
+        reverse("sanatoriums:photo_upload", args=[hz_base.pk]), {"image": upload}, follow=True
+    )
+    assert response.status_code == 200
+    assert "图片尺寸过大（10000 × 10000 像素）" in response.text
+    assert not Photo.objects.exists()
+    assert stored_photo_files() == stored
 
 
 def test_partner_cannot_upload_photos(client, nb_staff, hz_base):
