@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from competitions.models import Entry, Event
@@ -55,3 +58,43 @@ class EntryFilterForm(forms.Form):
 
 def member_queryset_for(user):
     return Member.objects.editable_by(user)
+
+
+# --- the judge's scoring sheet ------------------------------------------------------------
+
+#: A cell of the scoring sheet: ``score-<entrant number>-<part pk>``. Blind judging: the row
+#: key is the entrant number (shuffled when judging starts), never the entry's primary key,
+#: which follows entry order and so tells one federation's block from the other's.
+SCORE_FIELD = re.compile(r"score-(?P<number>[1-9][0-9]{0,8})-(?P<part>[1-9][0-9]{0,17})")
+
+
+def score_field_name(number: int, part_pk: int) -> str:
+    return f"score-{number}-{part_pk}"
+
+
+def score_sheet_values(data) -> dict[tuple[int, int], str]:
+    """The cells of a posted scoring sheet: {(entrant number, part pk): value typed}, blank
+    cells included (the service checks every number, even of an empty cell, and skips the
+    empty ones). A ``score-…`` field of another shape is refused, so that nothing posted is
+    silently ignored."""
+    values, unknown = {}, []
+    for name in data:
+        if not name.startswith("score-"):
+            continue
+        match = SCORE_FIELD.fullmatch(name)
+        if match is None:
+            unknown.append(name)
+            continue
+        values[(int(match["number"]), int(match["part"]))] = data.get(name, "").strip()
+    if unknown:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("The scoring sheet has no field %(name)s."),
+                    code="unknown_field",
+                    params={"name": name[:40]},
+                )
+                for name in sorted(unknown)
+            ]
+        )
+    return values

@@ -156,11 +156,23 @@ def scoring_closed(competition: Competition) -> str | None:
 def scores_submit(*, actor, event: Event, values) -> int:
     """Save the actor's scores of a whole sheet at once, or nothing.
 
-    `values` maps (entry pk, part pk) to the value typed (a string or a number). New scores
-    are created and changed ones updated in bulk, with history; unchanged ones are left.
-    Refused unless the actor judges the event and the competition is judging; every bad
-    cell is reported (as "Entrant N, part: message") and nothing is saved. Returns how many
-    scores were created or changed. The query count does not grow with the sheet."""
+    `values` maps (entrant number, part pk) to the value typed (a string or a number; a blank
+    cell changes nothing). Judging is blind, so the sheet knows entrants by their number
+    alone, never by the entry's primary key (which follows entry order, one federation's
+    block after the other's): the numbers are matched here, under the event's lock and among
+    the entries of this event only. New scores are created and changed ones updated in bulk,
+    with history; unchanged ones are left. Refused unless the actor judges the event and the
+    competition is judging; every bad cell (a number no entrant of the event has, a part of
+    another event, a withdrawn entrant, a bad value) is reported and nothing is saved.
+    Returns how many scores were created or changed. The query count does not grow with the
+    sheet."""
+    return _scores_save(actor=actor, event=event, values=values, key="number")
+
+
+def _scores_save(*, actor, event: Event, values, key: str) -> int:
+    """scores_submit with the entries keyed by `key`: "number", or "pk" for score_submit,
+    which holds the entry itself. The entries are looked up after the status check: numbers
+    change only when judging starts, so once the competition is seen judging they hold."""
     with transaction.atomic():
         event = _locked_event(event.pk)
         if not judge_candidates().filter(pk=actor.pk, judged_events=event).exists():
@@ -171,9 +183,9 @@ def scores_submit(*, actor, event: Event, values) -> int:
             _refuse(closed, code)
         parts = {part.pk: part for part in event.parts.all()}
         entries = {
-            entry.pk: entry
+            getattr(entry, key): entry
             for entry in Entry.objects.filter(
-                pk__in={entry_id for entry_id, _part_id in values}
+                event=event, **{f"{key}__in": {entry_key for entry_key, _part_id in values}}
             ).only("pk", "number", "status", "event_id")
         }
         mine = {
@@ -182,21 +194,32 @@ def scores_submit(*, actor, event: Event, values) -> int:
         }
         now = timezone.now()
         created, changed, errors = [], [], []
-        for (entry_id, part_id), value in values.items():
-            entry, part = entries.get(entry_id), parts.get(part_id)
-            if entry is None or part is None or entry.event_id != event.pk:
+        for (entry_key, part_id), value in sorted(values.items()):
+            entry, part = entries.get(entry_key), parts.get(part_id)
+            if entry is None:
+                errors.append(
+                    ValidationError(
+                        _("There is no entrant number %(number)s in this event.")
+                        % {"number": entry_key},
+                        code="unknown_entrant",
+                    )
+                )
+                continue
+            if part is None:
                 errors.append(
                     ValidationError(
                         _("This part does not belong to the entry's event."), code="wrong_part"
                     )
                 )
                 continue
+            if value is None or value == "":
+                continue
             if entry.status != Entry.Status.ENTERED:
                 cell_errors = [
                     ValidationError(_("This entry has been withdrawn."), code="withdrawn")
                 ]
             else:
-                score = mine.get((entry_id, part_id))
+                score = mine.get((entry.pk, part_id))
                 before = score.value if score else None
                 score = score or Score(entry=entry, part=part, judge=actor)
                 score.value = value
@@ -232,7 +255,7 @@ def score_submit(*, actor, entry: Entry, part, value) -> Score:
     cell of scores_submit)."""
     if part.event_id != entry.event_id:
         _refuse(_("This part does not belong to the entry's event."), "wrong_part")
-    scores_submit(actor=actor, event=entry.event, values={(entry.pk, part.pk): value})
+    _scores_save(actor=actor, event=entry.event, values={(entry.pk, part.pk): value}, key="pk")
     return Score.objects.get(entry=entry, part=part, judge=actor)
 
 

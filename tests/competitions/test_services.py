@@ -277,7 +277,7 @@ def test_publish_grants_titles_and_locks_scores(
         services.scores_submit,
         actor=hz_judge,
         event=event,
-        values={(a.pk, part.pk): "100"},
+        values={(a.number, part.pk): "100"},
     )
     assert Score.objects.get(entry=a, part=part).value == Decimal(70)
 
@@ -396,9 +396,10 @@ def test_scores_submit_saves_a_sheet_and_keeps_history(event, judging, hz_judge)
         actor=hz_judge,
         event=event,
         values={
-            (judging[0].pk, theory.pk): "70.00",  # unchanged: not written again
-            (judging[0].pk, practical.pk): "81",
-            (judging[1].pk, theory.pk): 90,
+            (judging[0].number, theory.pk): "70.00",  # unchanged: not written again
+            (judging[0].number, practical.pk): "81",
+            (judging[1].number, theory.pk): 90,
+            (judging[2].number, theory.pk): "",  # a blank cell changes nothing
         },
     )
     assert saved == 2
@@ -410,7 +411,9 @@ def test_scores_submit_saves_a_sheet_and_keeps_history(event, judging, hz_judge)
     }
     assert Score.history.count() == 3
     assert {h.history_user for h in Score.history.all()} == {hz_judge}
-    services.scores_submit(actor=hz_judge, event=event, values={(judging[0].pk, theory.pk): "75"})
+    services.scores_submit(
+        actor=hz_judge, event=event, values={(judging[0].number, theory.pk): "75"}
+    )
     assert Score.history.filter(history_type="~").get().value == Decimal(75)
 
 
@@ -424,15 +427,16 @@ def test_scores_submit_reports_every_bad_cell_and_saves_nothing(
             actor=hz_judge,
             event=event,
             values={
-                (judging[0].pk, theory.pk): "80",
-                (judging[0].pk, practical.pk): "120",
-                (judging[1].pk, theory.pk): "abc",
-                (judging[2].pk, theory.pk): "50",
-                (judging[0].pk, other_event.parts.first().pk): "50",
+                (judging[0].number, theory.pk): "80",
+                (judging[0].number, practical.pk): "120",
+                (judging[1].number, theory.pk): "abc",
+                (judging[2].number, theory.pk): "50",
+                (judging[0].number, other_event.parts.first().pk): "50",
+                (99, theory.pk): "",  # no such entrant: refused even when blank
             },
         )
     codes = sorted(e.code for e in caught.value.error_list)
-    assert codes == ["invalid", "max_value", "withdrawn", "wrong_part"]
+    assert codes == ["invalid", "max_value", "unknown_entrant", "withdrawn", "wrong_part"]
     assert not Score.objects.exists()
 
 

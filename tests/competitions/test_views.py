@@ -334,7 +334,7 @@ def test_judging_is_blind(client, event, entries, hz_judge, hz_members, nb_membe
         "宁波选手",
     ]:
         assert forbidden not in text, forbidden
-    assert f"score-{entries[2].pk}-" in text
+    assert f"score-{entries[2].number}-" in text
 
 
 def test_judge_scores_through_the_page(client, event, entries, hz_judge):
@@ -343,8 +343,8 @@ def test_judge_scores_through_the_page(client, event, entries, hz_judge):
     url = reverse("competitions:judging_sheet", args=[event.pk])
     theory, practical = event.parts.all()
     data = {
-        f"score-{entries[0].pk}-{theory.pk}": "88",
-        f"score-{entries[0].pk}-{practical.pk}": "91.5",
+        f"score-{entries[0].number}-{theory.pk}": "88",
+        f"score-{entries[0].number}-{practical.pk}": "91.5",
     }
     assert client.post(url, data).status_code == 302
     assert sorted(Score.objects.values_list("value", flat=True)) == [Decimal("88"), Decimal("91.5")]
@@ -356,8 +356,8 @@ def test_a_bad_score_saves_nothing(client, event, entries, hz_judge):
     url = reverse("competitions:judging_sheet", args=[event.pk])
     theory, practical = event.parts.all()
     data = {
-        f"score-{entries[0].pk}-{theory.pk}": "88",
-        f"score-{entries[0].pk}-{practical.pk}": "120",
+        f"score-{entries[0].number}-{theory.pk}": "88",
+        f"score-{entries[0].number}-{practical.pk}": "120",
     }
     response = client.post(url, data)
     assert response.status_code == 400
@@ -370,7 +370,7 @@ def test_scores_locked_after_publishing_on_the_page(client, published, event, en
     url = reverse("competitions:judging_sheet", args=[event.pk])
     theory = event.parts.first()
     before = list(Score.objects.order_by("pk").values_list("value", flat=True))
-    response = client.post(url, {f"score-{entries[0].pk}-{theory.pk}": "10"})
+    response = client.post(url, {f"score-{entries[0].number}-{theory.pk}": "10"})
     assert response.status_code == 400
     assert "成绩已公布，评分已锁定" in errors_shown(response)
     assert list(Score.objects.order_by("pk").values_list("value", flat=True)) == before
@@ -389,7 +389,7 @@ def test_scores_before_judging_are_refused_by_the_service(client, event, entries
     client.force_login(hz_judge)
     url = reverse("competitions:judging_sheet", args=[event.pk])
     theory = event.parts.first()
-    response = client.post(url, {f"score-{entries[0].pk}-{theory.pk}": "80"})
+    response = client.post(url, {f"score-{entries[0].number}-{theory.pk}": "80"})
     assert response.status_code == 400
     assert "只有在评分阶段才能录入评分" in errors_shown(response)
     assert not Score.objects.exists()
@@ -412,7 +412,7 @@ def test_saving_a_sheet_costs_the_same_queries_for_2_or_10_entrants(
                 entered_by=hz_staff,
             )
         data = {
-            f"score-{entry.pk}-{part.pk}": value
+            f"score-{entry.number}-{part.pk}": value
             for entry in event.entries.all()
             for part in event.parts.all()
         }
