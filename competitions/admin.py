@@ -8,7 +8,6 @@ by judges on their judging pages and titles only by publishing: here they are re
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from competitions.models import (
     Competition,
@@ -20,7 +19,11 @@ from competitions.models import (
     judge_candidates,
 )
 from members.admin import masked_list_display
-from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
+from members.admin_scoping import (
+    FederationScopedAdmin,
+    FederationScopedInline,
+    ScopedHistoryAdmin,
+)
 from members.models import Federation, Organisation
 from members.scoping import user_scope
 
@@ -59,7 +62,7 @@ class EventInline(FederationScopedInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, SimpleHistoryAdmin):
+class CompetitionAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = ["title", "year", "status", "starts_on", "registration_deadline"]
     list_filter = ["status", "year", "hosts"]
     search_fields = ["title", "venue"]
@@ -103,7 +106,7 @@ class ScoringPartInline(FederationScopedInline):
 
 
 @admin.register(Event)
-class EventAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, SimpleHistoryAdmin):
+class EventAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = ["name", "competition", "cap_per_federation", "title_kind"]
     list_filter = ["competition"]
     search_fields = ["name", "competition__title"]

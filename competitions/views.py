@@ -12,8 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from competitions import services
-from competitions.forms import EntryFilterForm, EntryForm, member_queryset_for
+from competitions.forms import (
+    EntryFilterForm,
+    EntryForm,
+    member_queryset_for,
+    score_field_name,
+    score_sheet_values,
+)
 from competitions.models import Competition, Entry, Event, Score, ScoringPart
+from members.files import private_file_response
 from members.scoping import can_see_personal_data
 from members.spreadsheets import safe_cell
 
@@ -128,6 +135,20 @@ def _results_by_event(competition):
         for entry in event.results:
             entry.tied = shared[entry.rank] > 1
     return events
+
+
+def competition_rules(request, pk):
+    """The rules attachment, to whoever may see the competition; never from a public
+    address of the media folder."""
+    competition = get_competition_for_user(request, pk)
+    if not competition.attachment:
+        raise Http404
+    public = competition.status != Competition.Status.DRAFT
+    return private_file_response(
+        competition.attachment,
+        filename=f"competition-{competition.pk}-rules",
+        cache_control="public, max-age=3600" if public else "private, no-store",
+    )
 
 
 def competition_results(request, pk):
@@ -354,35 +375,54 @@ def judging_list(request):
 @login_required
 def judging_sheet(request, pk):
     """The judge's own scores for every live entry of the event, by entrant number only:
-    no name, federation or organisation (blind judging)."""
+    no name, federation or organisation (blind judging).
+
+    Nothing on the page may follow entry order either: entry primary keys do (one
+    federation enters as a block, then the other), so the rows are keyed by entrant number
+    (shuffled when judging starts) in the form and in the POST, and the service maps the
+    numbers back to this event's entries. Before judging the numbers still follow entry
+    order, so the sheet shows no rows until then."""
     event = get_event_for_judge(request, pk)
     competition = event.competition
     parts = list(event.parts.order_by("position", "pk"))
-    entries = list(event.entries.active().order_by("number").only("pk", "number", "event_id"))
+    numbers_drawn = competition.status in (
+        Competition.Status.JUDGING,
+        Competition.Status.PUBLISHED,
+    )
+    numbers = (
+        list(event.entries.active().order_by("number").values_list("number", flat=True))
+        if numbers_drawn
+        else []
+    )
     mine = {
-        (s.entry_id, s.part_id): s.value
-        for s in Score.objects.filter(entry__event=event, judge=request.user)
+        (number, part_id): value
+        for number, part_id, value in Score.objects.filter(
+            entry__event=event, judge=request.user
+        ).values_list("entry__number", "part_id", "value")
     }
     errors = []
     if request.method == "POST":
         values = {}
-        for entry in entries:
-            for part in parts:
-                raw = request.POST.get(f"score-{entry.pk}-{part.pk}", "").strip()
-                if raw:
-                    values[(entry.pk, part.pk)] = raw
         try:
+            values = score_sheet_values(request.POST)
             # The whole sheet is saved, or nothing: the service says what is wrong.
             saved = services.scores_submit(actor=request.user, event=event, values=values)
         except ValidationError as error:
             errors = _error_messages(error)
-            mine.update(values)
+            # the judge sees what they typed again, to correct it
+            mine.update({key: value for key, value in values.items() if value})
         else:
             messages.success(request, _("%(count)s scores were saved.") % {"count": saved})
             return redirect("competitions:judging_sheet", pk=event.pk)
     rows = [
-        {"entry": entry, "cells": [(part, mine.get((entry.pk, part.pk), "")) for part in parts]}
-        for entry in entries
+        {
+            "number": number,
+            "cells": [
+                (part, score_field_name(number, part.pk), mine.get((number, part.pk), ""))
+                for part in parts
+            ],
+        }
+        for number in numbers
     ]
     return render(
         request,
@@ -392,6 +432,7 @@ def judging_sheet(request, pk):
             "competition": competition,
             "parts": parts,
             "rows": rows,
+            "numbers_drawn": numbers_drawn,
             "closed": services.scoring_closed(competition),
             "errors": errors,
         },

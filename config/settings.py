@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "members.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    # Finds each app's rules.py: the permissions it declares (members.access).
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_filters",
     "members",
     "cooperation",
     "sanatoriums",
@@ -117,6 +120,8 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out user name + address before any password check.
     "axes.backends.AxesStandaloneBackend",
+    # has_perm(perm, obj): role and federation scope, as each app's rules.py declares.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -226,7 +231,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# History of key records: keep the acting user; no history row for a save that changed nothing.
+# History pages show old versions and never write them back (members.admin_scoping).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {

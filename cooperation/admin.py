@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from cooperation.models import (
     Agreement,
@@ -11,7 +10,12 @@ from cooperation.models import (
     Project,
     Venue,
 )
-from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
+from members.admin_scoping import (
+    FederationScopedAdmin,
+    FederationScopedInline,
+    PortalModelAdmin,
+    ScopedHistoryAdmin,
+)
 from members.models import Federation, User
 from members.scoping import editors_of, user_scope
 
@@ -30,7 +34,7 @@ class AgreementPhaseInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
+class AgreementAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
     """Agreements are the administrators' (they carry the change permission); staff of the
     parties read them."""
 
@@ -48,7 +52,7 @@ class AgreementAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(PortalModelAdmin):
     """The five commons are fixed rows from a data migration: read-only everywhere."""
 
     list_display = ["position", "key", "name_zh", "name_en"]
@@ -69,7 +73,7 @@ class MilestoneInline(FederationScopedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = [
         "title",
         "pillar",
@@ -112,7 +116,7 @@ class AttachmentInline(FederationScopedInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = ["project", "happened_on", "federation", "author", "is_public"]
     list_filter = ["is_public", "federation"]
     search_fields = ["project__title", "text"]
@@ -129,7 +133,7 @@ class ProgressUpdateAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(FederationScopedAdmin, SimpleHistoryAdmin):
+class VenueAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = ["name", "federation", "kind", "open_to_partners", "contact_name"]
     list_filter = ["federation", "kind", "open_to_partners"]
     search_fields = ["name", "address"]

@@ -6,8 +6,6 @@ write updates on the lead's projects); a venue belongs to its federation.
 """
 
 import datetime
-import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from cooperation.commons import FIVE_COMMONS, PILLAR_KEYS
 from members.scoping import FederationScopedQuerySet, user_scope
-from members.uploads import DOCUMENT_KINDS, UploadValidator
+from members.uploads import DOCUMENT_KINDS, UploadValidator, upload_name
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -30,23 +28,16 @@ def today():
     return timezone.localdate()
 
 
-def _private_name(prefix):
-    """Stored names are random: the original name is kept in a field and sent on download,
-    and a file's address on disk never reveals or lets anyone guess it."""
-
-    def upload_to(instance, filename):
-        suffix = PurePosixPath(filename).suffix.lower()[:8]
-        return f"{prefix}/{uuid.uuid4().hex}{suffix}"
-
-    return upload_to
+# Stored names are random, with the extension of the content (members.uploads): the name
+# people gave a file is kept in a field (document_name, original_name) for the download only.
 
 
 def agreement_document_path(instance, filename):
-    return _private_name("cooperation/agreements")(instance, filename)
+    return upload_name("cooperation/agreements", instance.document)
 
 
 def attachment_path(instance, filename):
-    return _private_name("cooperation/updates")(instance, filename)
+    return upload_name("cooperation/updates", instance.file)
 
 
 class AgreementQuerySet(FederationScopedQuerySet):
@@ -59,8 +50,11 @@ class AgreementQuerySet(FederationScopedQuerySet):
         scope = user_scope(user)
         if scope.is_superuser:
             return self
-        if scope.federation_id is None:
-            return self.none()
+        if scope.federation_id is None or not scope.readable_federation_ids:
+            return self.none()  # no federation, or a role that reads no shared records
+        # An agreement and its projects stay readable to its parties after it has ended:
+        # they are the record of what was done together. Other records are shared only
+        # while an agreement is in force (members.scoping).
         # Through the many-to-many: filter on ids so that rows are not repeated.
         return self.filter(
             pk__in=self.model.objects.filter(parties=scope.federation_id).values("pk")

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +34,7 @@ from cooperation.models import (
     Venue,
     today,
 )
+from members.files import private_file_response
 from members.history import history_entries, history_entries_many
 from members.models import Federation
 from members.scoping import user_scope
@@ -380,13 +381,11 @@ def attachment_download(request, pk):
     update and the project are public. Files are never served from a public address."""
     attachment = get_object_or_404(Attachment.objects.readable_by(request.user), pk=pk)
     public = ProgressUpdate.objects.public().filter(pk=attachment.update_id).exists()
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file,
         filename=attachment.original_name,
+        cache_control="public, max-age=3600" if public else "private, no-store",
     )
-    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
-    return response
 
 
 # --- agreement ---------------------------------------------------------------------------
@@ -423,12 +422,10 @@ def agreement_document(request, pk):
     agreement = get_object_or_404(Agreement.objects.for_user(request.user), pk=pk)
     if not agreement.document:
         raise Http404
-    response = FileResponse(
-        agreement.document.open("rb"),
-        filename=agreement.document_name or agreement.document.name.rsplit("/", 1)[-1],
+    # The type comes from the stored file, never from document_name (which a user typed).
+    return private_file_response(
+        agreement.document, filename=agreement.document_name or "agreement"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- venues ------------------------------------------------------------------------------

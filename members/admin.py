@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
+from members.admin_scoping import (
+    FederationScopedAdmin,
+    FederationScopedInline,
+    PortalAdminMixin,
+    PortalModelAdmin,
+    ScopedHistoryAdmin,
+)
 from members.history import MASKERS
 from members.models import Federation, Honour, Member, Organisation, StaffProfile, User
 from members.scoping import can_see_personal_data
@@ -45,7 +50,7 @@ class StaffProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PortalAdminMixin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("name", "email")}),
@@ -63,9 +68,30 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["username"]
     inlines = [StaffProfileInline]
 
+    # Only a superuser makes a superuser or gives a user permissions of their own: an
+    # administrator gives roles (the staff profile), whose permissions are fixed in code.
+    SUPERUSER_ONLY_FIELDS = ["is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += self.SUPERUSER_ONLY_FIELDS
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account (its password, say) is changed only by a superuser.
+        return super().has_change_permission(request, obj) and _may_touch(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _may_touch(request, obj)
+
+
+def _may_touch(request, user):
+    return user is None or not user.is_superuser or request.user.is_superuser
+
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(SimpleHistoryAdmin):
+class StaffProfileAdmin(PortalAdminMixin, ScopedHistoryAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation__federation"]
     search_fields = ["user__username", "user__name", "organisation__name"]
@@ -74,9 +100,13 @@ class StaffProfileAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Federation)
-class FederationAdmin(admin.ModelAdmin):
+class FederationAdmin(PortalModelAdmin):
     list_display = ["code", "name", "city", "short_name"]
     search_fields = ["code", "name", "city"]
+
+    def get_queryset(self, request):
+        # Federations are managed by superusers; others see their own and its partners.
+        return super().get_queryset(request).for_user(request.user)
 
 
 @admin.register(Organisation)

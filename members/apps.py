@@ -8,7 +8,10 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and accounts")
 
     def ready(self):
+        from members.registry import autodiscover
         from members.roles import ensure_role_groups
+
+        autodiscover()
 
         # Permissions exist only after every app has migrated, so the role groups are
         # brought up to date after migrate rather than in a data migration.

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members import masking
-from members.scoping import FederationScopedQuerySet, can_see_personal_data, user_scope
+from members.scoping import (
+    ADMIN_ROLES,
+    FederationScopedQuerySet,
+    can_see_personal_data,
+    user_scope,
+)
 from members.validators import normalise_mobile, validate_id_number, validate_mobile
 
 
@@ -204,9 +209,11 @@ class StaffProfile(models.Model):
         self.user.groups.remove(*role_groups.exclude(name=self.role))
         group, _created = Group.objects.get_or_create(name=self.role)
         self.user.groups.add(group)
-        if not self.user.is_staff:
-            # Union staff work in the Django admin as well as on the portal's pages.
-            self.user.is_staff = True
+        # Union staff, approvers and administrators work in the Django admin as well as on
+        # the portal's pages; leaders and judges do not sign in there.
+        is_staff = self.user.is_superuser or self.role in ADMIN_ROLES
+        if self.user.is_staff != is_staff:
+            self.user.is_staff = is_staff
             self.user.save(update_fields=["is_staff"])
 
     @property

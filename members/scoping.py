@@ -7,9 +7,13 @@ hand. The rules:
 
 - a superuser (administrator) sees and changes everything;
 - a signed-in user with a staff profile sees records of their own federation and of every
-  federation that is party to an agreement with it (partners); others see nothing;
+  federation that is party to an agreement with it that is in force today (partners);
+  others see nothing. An agreement shares records from its first day to its last: once it
+  has ended (or before it starts) the parties read only their own federation's records
+  again, though each party still reads the agreement itself;
 - only union staff and approvers change records, and only their own federation's;
-- leaders and judges only read.
+- leaders only read; judges read nothing through this mechanism: they score the events they
+  are assigned to on their own pages and see entrant numbers only.
 """
 
 from __future__ import annotations
@@ -17,9 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 
 EDITING_ROLES = frozenset({"staff", "approver"})
 PERSONAL_DATA_ROLES = frozenset({"staff", "approver"})
+#: Roles that read the shared records of their federation and its partners.
+READING_ROLES = frozenset({"staff", "approver", "leader", "administrator"})
+#: Roles that sign in to the Django admin (besides superusers).
+ADMIN_ROLES = frozenset({"staff", "approver", "administrator"})
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ def user_scope(user) -> UserScope:
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
-    from members.models import Federation, StaffProfile
+    from members.models import StaffProfile
 
     profile = (
         StaffProfile.objects.filter(user_id=user.pk)
@@ -62,17 +71,27 @@ def user_scope(user) -> UserScope:
         )
     else:
         own = profile.organisation.federation_id
-        partners = Federation.objects.filter(agreements__parties__id=own).values_list(
-            "id", flat=True
+        readable = (
+            frozenset({own, *partner_ids(own)}) if profile.role in READING_ROLES else frozenset()
         )
         scope = UserScope(
             federation_id=own,
             role=profile.role,
-            readable_federation_ids=frozenset({own, *partners}),
+            readable_federation_ids=readable,
             is_superuser=user.is_superuser,
         )
     user._portal_scope = scope
     return scope
+
+
+def partner_ids(federation_id, *, on=None):
+    """The federations that share records with this one on a day (today in Shanghai), as the
+    app that knows about agreements answers through the registry."""
+    from members.registry import registry
+
+    if registry.partners is None:
+        return set()
+    return set(registry.partners(federation_id, on or timezone.localdate())) - {federation_id}
 
 
 def can_see_personal_data(user, federation_id: int | None) -> bool:

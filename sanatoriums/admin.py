@@ -1,12 +1,16 @@
 from django.contrib import admin
 
-from members.admin_scoping import FederationScopedAdmin, FederationScopedInline
+from members.admin_scoping import (
+    FederationScopedAdmin,
+    FederationScopedInline,
+    PortalModelAdmin,
+)
 from members.scoping import user_scope
 from sanatoriums.models import Photo, Recognition, Sanatorium, Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(PortalModelAdmin):
     list_display = ["key", "name_zh", "name_en", "icon", "position"]
     list_editable = ["position"]
     search_fields = ["key", "name_zh", "name_en"]

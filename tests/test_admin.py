@@ -241,30 +241,16 @@ def test_organisation_cannot_be_put_in_another_federation(client, hz_staff, hz_o
     assert hz_org.federation.code == "HZ"
 
 
-def test_leader_reads_masked_and_cannot_add(client, hz_leader, hz_member, nb_member):
+def test_leader_has_no_admin(client, hz_leader, hz_member, nb_member):
+    """Leaders read on the portal's pages (masked there); the admin is closed to them."""
     client.force_login(hz_leader)
-    response = client.get(CHANGELIST)
-    assert response.status_code == 200
-    assert set(response.context["cl"].result_list) == {hz_member, nb_member}
-    assert HZ_ID not in response.text
-    assert HZ_MOBILE not in response.text
-    assert HZ_ID_MASKED in response.text
-    assert HZ_MOBILE_MASKED in response.text
-    assert nb_member.id_number not in response.text
-    assert nb_member.masked_id_number in response.text
-
-    response = client.get(change_url(hz_member))
-    assert response.status_code == 200
-    assert HZ_ID not in response.text
-    assert HZ_ID_MASKED in response.text
-
-    assert client.get(ADD).status_code == 403
-    assert (
-        client.post(
-            ADD, member_form_data(MemberFactory.build(organisation=hz_member.organisation))
-        ).status_code
-        == 403
-    )
+    for url in (CHANGELIST, change_url(hz_member), ADD):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    count = Member.objects.count()
+    client.post(ADD, member_form_data(MemberFactory.build(organisation=hz_member.organisation)))
+    assert Member.objects.count() == count
 
 
 def test_superuser_sees_every_federation(client, superuser, hz_member, nb_member, wz_member):

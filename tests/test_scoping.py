@@ -30,10 +30,12 @@ def test_outsider_reads_only_their_own(everyone, wz_staff):
     assert list(Member.objects.editable_by(wz_staff)) == [wz_member]
 
 
-def test_leader_and_judge_only_read(everyone, hz_leader, hz_judge):
-    for user in (hz_leader, hz_judge):
-        assert Member.objects.for_user(user).count() == 2
-        assert not Member.objects.editable_by(user).exists()
+def test_leader_only_reads_and_judge_reads_nothing(everyone, hz_leader, hz_judge):
+    assert Member.objects.for_user(hz_leader).count() == 2
+    assert not Member.objects.editable_by(hz_leader).exists()
+    # Judges score on their own pages and see entrant numbers only.
+    assert not Member.objects.for_user(hz_judge).exists()
+    assert not Member.objects.editable_by(hz_judge).exists()
 
 
 def test_anonymous_and_profileless_users_see_nothing(everyone, django_user_model):

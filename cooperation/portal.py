@@ -1,0 +1,23 @@
+"""The cooperation app's contributions to the register (members.registry)."""
+
+from django.db.models import Q
+
+from members.registry import registry
+
+
+@registry.register_partners
+def partners_of(federation_id, on):
+    """The other parties of the agreements in force on that day: an agreement shares records
+    from its first day to its last (SECURITY.md)."""
+    from cooperation.models import Agreement
+
+    in_force = Agreement.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        parties=federation_id,
+        valid_from__lte=on,
+    )
+    return set(
+        Agreement.parties.through.objects.filter(agreement__in=in_force).values_list(
+            "federation_id", flat=True
+        )
+    )

@@ -1,0 +1,22 @@
+"""The portal's admin site: the Django admin, open only to the roles that work in it."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+from members.scoping import ADMIN_ROLES, user_scope
+
+
+class PortalAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        # is_staff follows the role (StaffProfile.sync_groups); the role is asked again here
+        # so that a leader or judge flagged by hand still finds the admin closed.
+        user = request.user
+        return (
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or user_scope(user).role in ADMIN_ROLES)
+        )
+
+
+class PortalAdminConfig(AdminConfig):
+    default_site = "members.admin_site.PortalAdminSite"

@@ -1,0 +1,69 @@
+"""What the apps above `members` contribute to it, found the way the admin finds `admin.py`:
+when the apps are ready, each app's `portal.py` is imported and registers here. `members`
+so never imports another app, and a new app plugs in without changing it.
+
+- `partners`: who shares records with whom (the cooperation app answers from its
+  agreements); without it, no federation has partners;
+- `demo_seeders`: the app's part of `seed_demo`, in the order given;
+- `member_sections`: a section of the member's page (titles from competitions, say);
+- `dashboard_tiles`: the leaders' dashboard, later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(order=True)
+class DemoSeeder:
+    order: int
+    seed: Callable[..., Any] = field(compare=False)
+
+
+@dataclass
+class MemberSection:
+    """`context(request, member, show_personal)` returns the template's context, or None to
+    leave the section out."""
+
+    template: str
+    context: Callable[..., dict | None]
+
+
+@dataclass
+class Registry:
+    partners: Callable[..., set[int]] | None = None
+    demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    member_sections: list[MemberSection] = field(default_factory=list)
+    dashboard_tiles: list[Any] = field(default_factory=list)
+
+    def register_partners(self, source):
+        """`source(federation_id, on)` → ids of the federations sharing records with it on
+        that day."""
+        self.partners = source
+        return source
+
+    def register_demo(self, order):
+        def decorator(seed):
+            self.demo_seeders.append(DemoSeeder(order, seed))
+            self.demo_seeders.sort()
+            return seed
+
+        return decorator
+
+    def register_member_section(self, template):
+        def decorator(context):
+            self.member_sections.append(MemberSection(template, context))
+            return context
+
+        return decorator
+
+
+registry = Registry()
+
+
+def autodiscover():
+    autodiscover_modules("portal")
