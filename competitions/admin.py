@@ -1,14 +1,15 @@
 """The competitions in the Django admin, scoped like the pages.
 
-Competitions, events and their scoring parts are managed here by host staff. Entries are made
-and withdrawn on the portal's pages (the service checks cap, deadline and eligibility), scores
-by judges on their judging pages and titles only by publishing: here they are read-only.
+Competitions, events and their scoring parts are managed here by host staff, every write
+through the services. Entries are made and withdrawn on the portal's pages (the service
+checks cap, deadline and eligibility), scores by judges on their judging pages and titles
+only by publishing: here they are read-only.
 """
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
+from competitions import services
 from competitions.models import (
     Competition,
     Entry,
@@ -22,25 +23,16 @@ from members.admin import masked_list_display
 from members.admin_scoping import (
     FederationScopedAdmin,
     FederationScopedInline,
+    ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
+    ServiceWritesAdminMixin,
 )
 from members.models import Federation, Organisation
-from members.scoping import user_scope
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LockedAfterPublishingMixin:
-    """Nothing of a published competition changes: its results and titles rest on it."""
+    """Nothing of a published competition changes: its results and titles rest on it (the
+    services refuse it too)."""
 
     def _published(self, obj):
         if obj is None:
@@ -62,13 +54,31 @@ class EventInline(FederationScopedInline):
 
 
 @admin.register(Competition)
-class CompetitionAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+class CompetitionAdmin(
+    ServiceWritesAdminMixin, LockedAfterPublishingMixin, FederationScopedAdmin, ScopedHistoryAdmin
+):
     list_display = ["title", "year", "status", "starts_on", "registration_deadline"]
     list_filter = ["status", "year", "hosts"]
     search_fields = ["title", "venue"]
     readonly_fields = ["status", "published_at"]
     filter_horizontal = ["hosts"]
     inlines = [EventInline]
+
+    def save_model(self, request, obj, form, change):
+        services.competition_save(
+            actor=request.user, competition=obj, hosts=form.cleaned_data["hosts"]
+        )
+
+    service_writes_m2m = True  # competition_save writes the hosts
+
+    def save_inline(self, request, parent, row, *, created):
+        services.event_save(actor=request.user, event=row)
+
+    def delete_inline(self, request, row):
+        services.event_delete(actor=request.user, event=row)
+
+    def delete_model(self, request, obj):
+        services.competition_delete(actor=request.user, competition=obj)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "hosts":
@@ -78,26 +88,20 @@ class CompetitionAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, Scoped
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        scope = user_scope(request.user)
+        actor = request.user
 
-        class HostCheckedForm(form):
+        class CompetitionForm(form):
             def clean(self):
+                # The service's rule, asked here so that its message shows on the hosts field.
                 cleaned = super().clean()
-                hosts = cleaned.get("hosts")
-                if (
-                    not scope.is_superuser
-                    and hosts is not None
-                    and scope.federation_id not in {h.pk for h in hosts}
-                ):
-                    self.add_error(
-                        "hosts",
-                        ValidationError(
-                            _("Your own federation must be one of the hosts."), code="not_host"
-                        ),
-                    )
+                if cleaned.get("hosts") is not None:
+                    try:
+                        services.validate_hosts(actor=actor, hosts=cleaned["hosts"])
+                    except ValidationError as error:
+                        self.add_error(None, error)
                 return cleaned
 
-        return HostCheckedForm
+        return CompetitionForm
 
 
 class ScoringPartInline(FederationScopedInline):
@@ -106,13 +110,18 @@ class ScoringPartInline(FederationScopedInline):
 
 
 @admin.register(Event)
-class EventAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+class EventAdmin(
+    ServiceWritesAdminMixin, LockedAfterPublishingMixin, FederationScopedAdmin, ScopedHistoryAdmin
+):
     list_display = ["name", "competition", "cap_per_federation", "title_kind"]
     list_filter = ["competition"]
     search_fields = ["name", "competition__title"]
     list_select_related = ["competition"]
     filter_horizontal = ["judges"]
     inlines = [ScoringPartInline]
+
+    def save_model(self, request, obj, form, change):
+        services.event_save(actor=request.user, event=obj, judges=form.cleaned_data["judges"])
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "judges":
@@ -125,11 +134,22 @@ class EventAdmin(LockedAfterPublishingMixin, FederationScopedAdmin, ScopedHistor
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
+    service_writes_m2m = True  # event_save writes the judges
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
         problem = form.instance.weights_problem()
         if problem:
             self.message_user(request, problem, level="warning")
+
+    def save_inline(self, request, parent, row, *, created):
+        services.scoring_part_save(actor=request.user, part=row)
+
+    def delete_inline(self, request, row):
+        services.scoring_part_delete(actor=request.user, part=row)
+
+    def delete_model(self, request, obj):
+        services.event_delete(actor=request.user, event=obj)
 
 
 @admin.register(Entry)

@@ -11,8 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from competitions import services
-from competitions.models import Competition, Entry, Event, Score, ScoringPart
+from competitions.models import Competition, Entry, Event, ScoringPart
 from members.models import Member, Organisation, Role, StaffProfile, User
+from members.services import staff_profile_save, user_save
+
+#: What made the change, on the history rows of the accounts the demo adds (no actor).
+REASON = "seed_demo"
 
 JUDGES = {"hz-judge": ("HZ", "杭州评委"), "nb-judge": ("NB", "宁波评委")}
 
@@ -53,43 +57,56 @@ def _judges(federations):
     template = User.objects.get(username="hz-staff")
     judges = []
     for username, (code, name) in JUDGES.items():
-        user, created = User.objects.get_or_create(username=username, defaults={"name": name})
-        if created:
+        user = User.objects.filter(username=username).first()
+        if user is None:
             # The same password as the other demo accounts (seed_demo's --password or its
             # default), without seeing it: copy the staff account's hash.
-            user.password = template.password
-            user.save(update_fields=["password"])
+            user = user_save(
+                actor=None,
+                user=User(username=username, name=name, password=template.password),
+                reason=REASON,
+            )
         if not StaffProfile.objects.filter(user=user).exists():
             root = Organisation.objects.get(federation=federations[code], parent=None)
-            StaffProfile(user=user, organisation=root, role=Role.JUDGE).save()
+            staff_profile_save(
+                actor=None,
+                profile=StaffProfile(user=user, organisation=root, role=Role.JUDGE),
+                reason=REASON,
+            )
         judges.append(user)
     return judges
 
 
-def _events(competition, judges, cap):
+def _events(actor, competition, judges, cap):
     events = []
     for name, (parts, _form, title, top, title_age) in TRADES.items():
-        event, _ = Event.objects.get_or_create(
-            competition=competition,
-            name=name,
-            defaults={
-                "cap_per_federation": cap,
-                "min_years_in_job": 1,
-                "first_awards": 1,
-                "second_awards": 2,
-                "third_awards": 3,
-                "title_kind": title,
-                "title_top": top,
-                "title_max_age": title_age,
-            },
+        event = services.event_save(
+            actor=actor,
+            event=Event(
+                competition=competition,
+                name=name,
+                cap_per_federation=cap,
+                min_years_in_job=1,
+                first_awards=1,
+                second_awards=2,
+                third_awards=3,
+                title_kind=title,
+                title_top=top,
+                title_max_age=title_age,
+            ),
+            judges=judges,
         )
         for position, (part, weight, mark) in enumerate(parts):
-            ScoringPart.objects.get_or_create(
-                event=event,
-                name=part,
-                defaults={"weight": weight, "pass_mark": Decimal(mark), "position": position},
+            services.scoring_part_save(
+                actor=actor,
+                part=ScoringPart(
+                    event=event,
+                    name=part,
+                    weight=weight,
+                    pass_mark=Decimal(mark),
+                    position=position,
+                ),
             )
-        event.judges.add(*judges)
         events.append(event)
     return events
 
@@ -108,62 +125,84 @@ def _entrants(federation, form, count, rng, exclude):
     return chosen
 
 
+def _enter(event, federations, staff, rng, used, *, per_federation, now=None):
+    """Enter `per_federation` members of each federation (an ineligible one is skipped)."""
+    _parts, form, *_rest = TRADES[event.name]
+    for federation in federations:
+        for member in _entrants(federation, form, per_federation, rng, used):
+            used.append(member.pk)
+            try:
+                services.entry_create(
+                    actor=staff[federation.code],
+                    event=event,
+                    member=member,
+                    years_in_job=rng.randint(2, 15),
+                    now=now,
+                )
+            except ValidationError:
+                continue
+
+
+def _score(event, judges, rng):
+    """Every judge scores every live entrant of the event, near a level drawn per entrant."""
+    entries = list(event.entries.active().order_by("number"))
+    parts = {part.name: part for part in event.parts.all()}
+    sheets = {judge: {} for judge in judges}
+    for entry in entries:
+        base = rng.randint(62, 92)
+        for part in parts.values():
+            for sheet in sheets.values():
+                value = min(100, max(40, base + rng.randint(-4, 4)))
+                sheet[(entry.number, part.pk)] = Decimal(value)
+    # Two entrants with the same scores from every judge: a shared rank on the page.
+    for entry in entries[:2]:
+        for part in parts.values():
+            for sheet in sheets.values():
+                sheet[(entry.number, part.pk)] = Decimal("88.50")
+    if event.name == "焊工":
+        # One entrant fails the practical pass mark despite a fair total: no award.
+        for sheet in sheets.values():
+            sheet[(entries[-1].number, parts["理论知识"].pk)] = Decimal("96")
+            sheet[(entries[-1].number, parts["实际操作"].pk)] = Decimal("58")
+    for judge, sheet in sheets.items():
+        services.scores_submit(actor=judge, event=event, values=sheet)
+
+
 def _past_competition(hz, nb, judges, staff, rng):
     title = "2025年杭甬“双城记”职工职业技能竞赛"
     if Competition.objects.filter(title=title).exists():
         return
-    competition = Competition.objects.create(
-        title=title,
-        year=2025,
-        venue="宁波市职业技术教育中心学院（海曙校区）",
-        starts_on=datetime.date(2025, 10, 16),
-        ends_on=datetime.date(2025, 10, 18),
-        registration_deadline=datetime.datetime(2025, 9, 30, 17, 0, tzinfo=datetime.UTC),
-        status=Competition.Status.JUDGING,
-        rules=(
-            "一、参赛对象：杭州、宁波两市在职职工及新就业形态劳动者，从事本工种满 1 年。\n"
-            "二、比赛分理论知识和实际操作两部分，按权重计算总成绩。\n"
-            "三、各工种按总成绩排名，并列者名次相同；单项未达合格分者不获奖。\n"
-            "四、获奖选手由两市总工会共同授予称号，两地互认。"
+    actor = staff["HZ"]
+    competition = services.competition_save(
+        actor=actor,
+        competition=Competition(
+            title=title,
+            year=2025,
+            venue="宁波市职业技术教育中心学院（海曙校区）",
+            starts_on=datetime.date(2025, 10, 16),
+            ends_on=datetime.date(2025, 10, 18),
+            registration_deadline=datetime.datetime(2025, 9, 30, 17, 0, tzinfo=datetime.UTC),
+            rules=(
+                "一、参赛对象：杭州、宁波两市在职职工及新就业形态劳动者，从事本工种满 1 年。\n"
+                "二、比赛分理论知识和实际操作两部分，按权重计算总成绩。\n"
+                "三、各工种按总成绩排名，并列者名次相同；单项未达合格分者不获奖。\n"
+                "四、获奖选手由两市总工会共同授予称号，两地互认。"
+            ),
         ),
+        hosts=[hz, nb],
     )
-    competition.hosts.add(hz, nb)
+    events = _events(actor, competition, judges, cap=5)
+    competition = services.competition_advance(actor=actor, competition=competition)  # open
     used = []
-    for event in _events(competition, judges, cap=5):
-        _parts, form, *_rest = TRADES[event.name]
-        parts = list(event.parts.all())
-        number = 0
-        for federation in (hz, nb):
-            for member in _entrants(federation, form, 4, rng, used):
-                used.append(member.pk)
-                number += 1
-                entry = Entry.objects.create(
-                    event=event,
-                    member=member,
-                    number=number,
-                    years_in_job=rng.randint(2, 15),
-                    entered_by=staff[federation.code],
-                    entered_at=datetime.datetime(2025, 9, 20, 2, 0, tzinfo=datetime.UTC),
-                )
-                base = rng.randint(62, 92)
-                for part in parts:
-                    for judge in judges:
-                        value = Decimal(min(100, max(40, base + rng.randint(-4, 4))))
-                        Score.objects.create(entry=entry, part=part, judge=judge, value=value)
-        # Two entrants with the same scores from every judge: a shared rank on the page.
-        entries = list(event.entries.order_by("number")[:2])
-        for part in parts:
-            for judge in judges:
-                Score.objects.filter(entry__in=entries, part=part, judge=judge).update(
-                    value=Decimal("88.50")
-                )
-    # One entrant fails the practical pass mark despite a fair total: no award.
-    welder = Event.objects.get(competition=competition, name="焊工")
-    last = welder.entries.order_by("-number").first()
-    Score.objects.filter(entry=last, part__name="理论知识").update(value=Decimal("96"))
-    Score.objects.filter(entry=last, part__name="实际操作").update(value=Decimal("58"))
+    entered_at = datetime.datetime(2025, 9, 20, 2, 0, tzinfo=datetime.UTC)
+    for event in events:
+        _enter(event, (hz, nb), staff, rng, used, per_federation=4, now=entered_at)
+    while competition.status != Competition.Status.JUDGING:  # closed, then judging
+        competition = services.competition_advance(actor=actor, competition=competition)
+    for event in events:
+        _score(event, judges, rng)
     services.results_publish(
-        actor=staff["HZ"], competition=competition, today=datetime.date(2025, 10, 25)
+        actor=actor, competition=competition, today=datetime.date(2025, 10, 25)
     )
 
 
@@ -173,36 +212,29 @@ def _current_competition(hz, nb, judges, staff, rng):
     title = f"{starts.year}年杭甬“双城记”新就业形态劳动者技能竞赛"
     if Competition.objects.filter(title=title).exists():
         return
+    actor = staff["HZ"]
     deadline = timezone.make_aware(
         datetime.datetime.combine(today + datetime.timedelta(days=30), datetime.time(17, 0))
     )
-    competition = Competition.objects.create(
-        title=title,
-        year=starts.year,
-        venue="杭州技师学院（滨江校区）",
-        starts_on=starts,
-        ends_on=starts + datetime.timedelta(days=2),
-        registration_deadline=deadline,
-        status=Competition.Status.OPEN,
-        rules=(
-            "一、面向两市快递员、网约配送员等新就业形态劳动者及一线技术工人。\n"
-            "二、每个工种每市限报 6 人，由市总工会统一报名，报名截止后不再受理。\n"
-            "三、成绩和称号两地互认。"
+    competition = services.competition_save(
+        actor=actor,
+        competition=Competition(
+            title=title,
+            year=starts.year,
+            venue="杭州技师学院（滨江校区）",
+            starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=2),
+            registration_deadline=deadline,
+            rules=(
+                "一、面向两市快递员、网约配送员等新就业形态劳动者及一线技术工人。\n"
+                "二、每个工种每市限报 6 人，由市总工会统一报名，报名截止后不再受理。\n"
+                "三、成绩和称号两地互认。"
+            ),
         ),
+        hosts=[hz, nb],
     )
-    competition.hosts.add(hz, nb)
+    events = _events(actor, competition, judges, cap=6)
+    services.competition_advance(actor=actor, competition=competition)  # open
     used = list(Entry.objects.values_list("member_id", flat=True))
-    for event in _events(competition, judges, cap=6):
-        _parts, form, *_rest = TRADES[event.name]
-        for federation in (hz, nb):
-            for member in _entrants(federation, form, 2, rng, used):
-                used.append(member.pk)
-                try:
-                    services.entry_create(
-                        actor=staff[federation.code],
-                        event=event,
-                        member=member,
-                        years_in_job=rng.randint(1, 12),
-                    )
-                except ValidationError:  # an ineligible demo member is skipped
-                    continue
+    for event in events:
+        _enter(event, (hz, nb), staff, rng, used, per_federation=2)

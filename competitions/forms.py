@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from competitions.models import Entry, Event
+from competitions.models import Event
 from members.models import Member
 
 
@@ -20,12 +20,12 @@ class EntryForm(forms.Form):
     )
     years_in_job = forms.IntegerField(label=_("Years in the job"), min_value=0, max_value=60)
 
-    def __init__(self, *args, competition, members, **kwargs):
+    def __init__(self, *args, competition, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = competition.events.all()
         self.fields["event"].label_from_instance = lambda event: event.name
         self.fields["card_number"].widget.attrs.update(autocomplete="off", autocapitalize="none")
-        self.members = members
+        self.members = Member.objects.editable_by(user)
 
     def clean_card_number(self):
         number = self.cleaned_data["card_number"].strip().upper()
@@ -38,26 +38,6 @@ class EntryForm(forms.Form):
             )
         self.cleaned_data["member"] = member
         return number
-
-
-class EntryFilterForm(forms.Form):
-    event = forms.ModelChoiceField(
-        label=_("Event"), queryset=Event.objects.none(), required=False, empty_label=_("All events")
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *Entry.Status.choices],
-    )
-
-    def __init__(self, *args, competition, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = competition.events.all()
-        self.fields["event"].label_from_instance = lambda event: event.name
-
-
-def member_queryset_for(user):
-    return Member.objects.editable_by(user)
 
 
 # --- the judge's scoring sheet ------------------------------------------------------------

@@ -58,21 +58,26 @@ class CompetitionQuerySet(DistinctScopedQuerySet):
         return self.filter(Q(pk__in=readable.values("pk")) | ~Q(status=Competition.Status.DRAFT))
 
 
-class Competition(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        OPEN = "open", _("registration open")
-        CLOSED = "closed", _("registration closed")
-        JUDGING = "judging", _("judging")
-        PUBLISHED = "published", _("results published")
+class CompetitionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    OPEN = "open", _("registration open")
+    CLOSED = "closed", _("registration closed")
+    JUDGING = "judging", _("judging")
+    PUBLISHED = "published", _("results published")
 
-    # The one way forward through the statuses; publishing is done by results_publish.
+
+class Competition(models.Model):
+    Status = CompetitionStatus
+
+    # The one way forward through the statuses (services.competition_advance).
     NEXT_STATUS = {
         Status.DRAFT: Status.OPEN,
         Status.OPEN: Status.CLOSED,
         Status.CLOSED: Status.JUDGING,
         Status.JUDGING: Status.PUBLISHED,
     }
+    #: Entries may be withdrawn until judging starts: then the entrant numbers are drawn.
+    WITHDRAWAL_STATUSES = (Status.OPEN, Status.CLOSED)
 
     title = models.CharField(_("title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -115,7 +120,7 @@ class Competition(models.Model):
                 name="competitions_competition_dates_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "open", "closed", "judging", "published"]),
+                condition=Q(status__in=CompetitionStatus.values),
                 name="competitions_competition_status_valid",
             ),
             models.CheckConstraint(
@@ -149,6 +154,16 @@ class Competition(models.Model):
     def next_status(self):
         return self.NEXT_STATUS.get(self.status)
 
+    @property
+    def allows_withdrawal(self):
+        return self.status in self.WITHDRAWAL_STATUSES
+
+    @property
+    def numbers_drawn(self):
+        """Whether the entrant numbers have been shuffled (judging has started): until then
+        they follow entry order, one federation's block after the other's."""
+        return self.status in (self.Status.JUDGING, self.Status.PUBLISHED)
+
 
 class EventQuerySet(DistinctScopedQuerySet):
     federation_field = "competition__hosts"
@@ -168,17 +183,22 @@ def judge_candidates():
     return User.objects.filter(staff_profile__role=Role.JUDGE)
 
 
+class AwardScheme(models.TextChoices):
+    MEDALS = "medals", _("gold, silver and bronze")
+    PRIZES = "prizes", _("first, second and third prize")
+
+
+class TitleKind(models.TextChoices):
+    NONE = "", _("no title")
+    TECHNICAL_EXPERT = "technical_expert", _("technical expert")
+    YOUNG_EXPERT = "young_expert", _("young post expert")
+
+
 class Event(models.Model):
     """A trade (工种) or event (赛项) of a competition."""
 
-    class AwardScheme(models.TextChoices):
-        MEDALS = "medals", _("gold, silver and bronze")
-        PRIZES = "prizes", _("first, second and third prize")
-
-    class TitleKind(models.TextChoices):
-        NONE = "", _("no title")
-        TECHNICAL_EXPERT = "technical_expert", _("technical expert")
-        YOUNG_EXPERT = "young_expert", _("young post expert")
+    AwardScheme = AwardScheme
+    TitleKind = TitleKind
 
     competition = models.ForeignKey(
         Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="events"
@@ -242,11 +262,11 @@ class Event(models.Model):
                 condition=Q(cap_per_federation__gte=1), name="competitions_event_cap_positive"
             ),
             models.CheckConstraint(
-                condition=Q(award_scheme__in=["medals", "prizes"]),
+                condition=Q(award_scheme__in=AwardScheme.values),
                 name="competitions_event_award_scheme_valid",
             ),
             models.CheckConstraint(
-                condition=Q(title_kind__in=["", "technical_expert", "young_expert"]),
+                condition=Q(title_kind__in=TitleKind.values),
                 name="competitions_event_title_kind_valid",
             ),
         ]
@@ -264,9 +284,6 @@ class Event(models.Model):
     @property
     def award_counts(self):
         return (self.first_awards, self.second_awards, self.third_awards)
-
-    def award_label(self, tier):
-        return Entry.Award(AWARD_BY_TIER[self.award_scheme][tier]).label if tier else ""
 
     def weights_problem(self, parts=None):
         """A translated message when the parts' weights do not sum to 100, else None."""
@@ -343,19 +360,24 @@ class EntryQuerySet(FederationScopedQuerySet):
         return self.filter(federation_id=federation_id)
 
 
-class Entry(models.Model):
-    class Status(models.TextChoices):
-        ENTERED = "entered", _("entered")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+class EntryStatus(models.TextChoices):
+    ENTERED = "entered", _("entered")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
-    class Award(models.TextChoices):
-        NONE = "", _("no award")
-        GOLD = "gold", _("gold")
-        SILVER = "silver", _("silver")
-        BRONZE = "bronze", _("bronze")
-        FIRST = "first", _("first prize")
-        SECOND = "second", _("second prize")
-        THIRD = "third", _("third prize")
+
+class Award(models.TextChoices):
+    NONE = "", _("no award")
+    GOLD = "gold", _("gold")
+    SILVER = "silver", _("silver")
+    BRONZE = "bronze", _("bronze")
+    FIRST = "first", _("first prize")
+    SECOND = "second", _("second prize")
+    THIRD = "third", _("third prize")
+
+
+class Entry(models.Model):
+    Status = EntryStatus
+    Award = Award
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="entries"
@@ -388,7 +410,7 @@ class Entry(models.Model):
         related_name="+",
     )
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
-    # Results, written only by results_compute from the judges' scores.
+    # Results, computed from the judges' scores when the results are published.
     total = models.DecimalField(
         _("total"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
     )
@@ -409,18 +431,18 @@ class Entry(models.Model):
             # A member has at most one live entry per event; a withdrawn one may be replaced.
             models.UniqueConstraint(
                 fields=["event", "member"],
-                condition=Q(status="entered"),
+                condition=Q(status=EntryStatus.ENTERED),
                 name="competitions_entry_one_per_member",
             ),
             models.UniqueConstraint(
                 fields=["event", "number"], name="competitions_entry_number_unique"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["entered", "withdrawn"]),
+                condition=Q(status__in=EntryStatus.values),
                 name="competitions_entry_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(award__in=["", "gold", "silver", "bronze", "first", "second", "third"]),
+                condition=Q(award__in=Award.values),
                 name="competitions_entry_award_valid",
             ),
         ]
@@ -432,7 +454,7 @@ class Entry(models.Model):
         return f"{self.event.name} #{self.number}"
 
     def save(self, *args, **kwargs):
-        # The federation is never chosen by hand: it follows the member.
+        # The one place the entry's federation is set: it follows the member.
         self.federation_id = self.member.federation_id
         super().save(*args, **kwargs)
 
@@ -445,8 +467,8 @@ class Entry(models.Model):
 
 
 AWARD_BY_TIER = {
-    Event.AwardScheme.MEDALS: {1: Entry.Award.GOLD, 2: Entry.Award.SILVER, 3: Entry.Award.BRONZE},
-    Event.AwardScheme.PRIZES: {1: Entry.Award.FIRST, 2: Entry.Award.SECOND, 3: Entry.Award.THIRD},
+    AwardScheme.MEDALS: {1: Award.GOLD, 2: Award.SILVER, 3: Award.BRONZE},
+    AwardScheme.PRIZES: {1: Award.FIRST, 2: Award.SECOND, 3: Award.THIRD},
 }
 
 
@@ -509,6 +531,7 @@ class Title(models.Model):
     member = models.ForeignKey(
         "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="titles"
     )
+    # The member's federation, set by results_publish, which grants every title.
     federation = models.ForeignKey(
         "members.Federation",
         verbose_name=_("federation"),
@@ -519,7 +542,7 @@ class Title(models.Model):
     entry = models.OneToOneField(
         Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="title"
     )
-    kind = models.CharField(_("honorary title"), max_length=20, choices=Event.TitleKind.choices)
+    kind = models.CharField(_("honorary title"), max_length=20, choices=TitleKind.choices)
     granted_on = models.DateField(_("granted on"))
     recognised_by = models.ManyToManyField(
         "members.Federation",
@@ -536,17 +559,13 @@ class Title(models.Model):
         ordering = ["-granted_on", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["technical_expert", "young_expert"]),
+                condition=Q(kind__in=[kind for kind in TitleKind.values if kind]),
                 name="competitions_title_kind_valid",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.entry.event}"
-
-    def save(self, *args, **kwargs):
-        self.federation_id = self.member.federation_id
-        super().save(*args, **kwargs)
 
 
 @receiver(m2m_changed, sender=Event.judges.through)

@@ -1,6 +1,6 @@
 """Ranks, awards and titles of an event from its entrants' totals.
 
-Plain Python, no Django. The rules (DESIGN.md 4b, "Competition"):
+Plain Python, tested without a database (tests/competitions/test_ranking.py). The rules:
 
 - entrants are ranked by total, highest first; equal totals share a rank and the next rank
   skips the shared places ("standard competition ranking": 1, 2, 2, 4);

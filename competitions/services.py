@@ -1,6 +1,8 @@
-"""Writes of the competitions app: entering, withdrawing, scoring, computing and publishing
-results. Each is one transaction; each checks who acts and refuses with a translated
-ValidationError (code=…) that the pages show as it is."""
+"""Writes of the competitions app: setting up competitions, events and scoring parts (the
+admin), entering and withdrawing, scoring, moving a competition through its statuses and
+publishing its results. Each is one transaction with the acting user on the history rows;
+each checks who acts and refuses with a translated ValidationError (code=…) that the pages
+show as it is, or PermissionDenied where the admin has already hidden the action."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ from competitions.models import (
     judge_candidates,
 )
 from members.models import Member
+from members.scoping import user_scope
+from members.services import record_delete, record_save, require_perm
 
 #: Shuffles the entrant numbers when judging starts; a test may put a predictable one here.
 _random = random.SystemRandom()
@@ -42,20 +46,131 @@ def _locked_event(event_id) -> Event:
     return Event.objects.select_for_update().select_related("competition").get(pk=event_id)
 
 
-def entry_create(
-    *, actor, event: Event, member: Member, years_in_job: int, now=None, lock: bool = True
-) -> Entry:
-    """Enter `member` into `event` for the member's federation.
+def _refuse_if_published(competition: Competition) -> None:
+    # Results, certificates and titles rest on the competition as it was when published.
+    if competition.is_published:
+        _refuse(
+            _(
+                "The results are published: the competition, its events and scoring parts "
+                "can no longer be changed."
+            ),
+            "published",
+        )
+
+
+# --- competitions, events and scoring parts (set up in the admin) -------------------------
+
+
+def validate_hosts(*, actor, hosts) -> None:
+    """Refuse (a ValidationError on `hosts`) unless the actor's own federation is among the
+    hosts: staff manage only the competitions their federation hosts. Administrators and
+    commands (actor None) name any hosts. The admin's form asks it too, to show the message
+    on the field."""
+    if actor is None or user_scope(actor).is_superuser:
+        return
+    if user_scope(actor).federation_id not in {host.pk for host in hosts}:
+        raise ValidationError(
+            {
+                "hosts": ValidationError(
+                    _("Your own federation must be one of the hosts."), code="not_host"
+                )
+            }
+        )
+
+
+def competition_save(*, actor, competition: Competition, hosts) -> Competition:
+    """Create or change a competition and name its host federations.
+
+    A new competition starts as a draft, and the stored status of an existing one is kept:
+    the status moves only through competition_advance. Refused unless the actor may add (or
+    change) the competition, the actor's federation is among the hosts and the results are
+    not published."""
+    with transaction.atomic():
+        if competition.pk is None:
+            require_perm(actor, "competitions.add_competition")
+            competition.status, competition.published_at = Competition.Status.DRAFT, None
+        else:
+            require_perm(actor, "competitions.change_competition", competition)
+            stored = Competition.objects.select_for_update().get(pk=competition.pk)
+            _refuse_if_published(stored)
+            competition.status, competition.published_at = stored.status, stored.published_at
+        validate_hosts(actor=actor, hosts=hosts)
+        record_save(competition, actor=actor)
+        competition.hosts.set(hosts)
+    return competition
+
+
+def competition_delete(*, actor, competition: Competition) -> None:
+    """Delete a competition with its events (the database refuses while one has entries)."""
+    with transaction.atomic():
+        require_perm(actor, "competitions.delete_competition", competition)
+        _refuse_if_published(competition)
+        record_delete(competition, actor=actor)
+
+
+def event_save(*, actor, event: Event, judges=None) -> Event:
+    """Create or change an event of a competition the actor manages and, when `judges` is
+    given, name its judges (the model refuses anyone without the judge role)."""
+    with transaction.atomic():
+        if event.pk is None:
+            require_perm(actor, "competitions.add_event")
+        else:
+            require_perm(actor, "competitions.change_event", event)
+        competition = Competition.objects.select_for_update().get(pk=event.competition_id)
+        require_perm(actor, "competitions.change_competition", competition)
+        _refuse_if_published(competition)
+        record_save(event, actor=actor)
+        if judges is not None:
+            event.judges.set(judges)
+    return event
+
+
+def event_delete(*, actor, event: Event) -> None:
+    with transaction.atomic():
+        require_perm(actor, "competitions.delete_event", event)
+        _refuse_if_published(event.competition)
+        record_delete(event, actor=actor)
+
+
+def scoring_part_save(*, actor, part: ScoringPart) -> ScoringPart:
+    """Create or change a scoring part of an event the actor manages. The weights may still
+    change while judging: publishing checks again that they sum to 100."""
+    with transaction.atomic():
+        if part.pk is None:
+            require_perm(actor, "competitions.add_scoringpart")
+        else:
+            require_perm(actor, "competitions.change_scoringpart", part)
+        event = Event.objects.select_related("competition").get(pk=part.event_id)
+        require_perm(actor, "competitions.change_event", event)
+        _refuse_if_published(event.competition)
+        record_save(part, actor=actor)
+    return part
+
+
+def scoring_part_delete(*, actor, part: ScoringPart) -> None:
+    with transaction.atomic():
+        require_perm(actor, "competitions.delete_scoringpart", part)
+        _refuse_if_published(part.event.competition)
+        record_delete(part, actor=actor)
+
+
+# --- entries ------------------------------------------------------------------------------
+
+
+def entry_create(*, actor, event: Event, member: Member, years_in_job: int, now=None) -> Entry:
+    """Enter `member` into `event` for the member's federation, at `now` (by default the
+    present moment).
 
     Refused unless the actor is staff of the member's federation, the member's federation
     hosts the competition, registration is open and the deadline not passed, the member is
-    eligible, has no live entry in the event yet, and the federation's cap is not reached.
-    `lock=False` exists only for the race test's negative control."""
+    eligible, has no live entry in the event yet, and the federation's cap is not reached."""
     now = now or timezone.now()
-    if not Member.objects.editable_by(actor).filter(pk=member.pk).exists():
+    if not (
+        actor.has_perm("competitions.add_entry") and actor.has_perm("members.change_member", member)
+    ):
         _refuse(_("You can only enter members of your own federation."), "other_federation_member")
     with transaction.atomic():
-        event = _locked_event(event.pk) if lock else Event.objects.get(pk=event.pk)
+        event = _locked_event(event.pk)
         competition = event.competition
         if not competition.hosts.filter(pk=member.federation_id).exists():
             _refuse(
@@ -112,35 +227,35 @@ def entry_create(
         entry = Entry(
             event=event,
             member=member,
-            federation_id=member.federation_id,
             number=number,
             years_in_job=years_in_job,
             entered_by=actor,
             entered_at=now,
         )
-        entry.full_clean()
-        entry.save()
+        # The federation is the member's, set when the entry is saved (Entry.save).
+        entry.full_clean(exclude=["federation"])
+        record_save(entry, actor=actor, clean=False)
     return entry
 
 
 def entry_withdraw(*, actor, entry: Entry) -> Entry:
-    """Withdraw an entry; its place is free again. Only before judging starts."""
+    """Withdraw an entry; its place is free again. Only while the competition allows it
+    (Competition.WITHDRAWAL_STATUSES)."""
     with transaction.atomic():
-        _locked_event(entry.event_id)
+        event = _locked_event(entry.event_id)
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
-        if not Entry.objects.editable_by(actor).filter(pk=entry.pk).exists():
+        if not actor.has_perm("competitions.change_entry", entry):
             _refuse(_("You can only withdraw your own federation's entries."), "not_yours")
-        if entry.event.competition.status not in (
-            Competition.Status.OPEN,
-            Competition.Status.CLOSED,
-        ):
+        if not event.competition.allows_withdrawal:
             _refuse(_("Entries can no longer be withdrawn once judging has started."), "too_late")
         if entry.status == Entry.Status.WITHDRAWN:
             return entry
         entry.status = Entry.Status.WITHDRAWN
-        entry.full_clean()
-        entry.save()
+        record_save(entry, actor=actor)
     return entry
+
+
+# --- scores -------------------------------------------------------------------------------
 
 
 def scoring_closed(competition: Competition) -> str | None:
@@ -166,13 +281,6 @@ def scores_submit(*, actor, event: Event, values) -> int:
     another event, a withdrawn entrant, a bad value) is reported and nothing is saved.
     Returns how many scores were created or changed. The query count does not grow with the
     sheet."""
-    return _scores_save(actor=actor, event=event, values=values, key="number")
-
-
-def _scores_save(*, actor, event: Event, values, key: str) -> int:
-    """scores_submit with the entries keyed by `key`: "number", or "pk" for score_submit,
-    which holds the entry itself. The entries are looked up after the status check: numbers
-    change only when judging starts, so once the competition is seen judging they hold."""
     with transaction.atomic():
         event = _locked_event(event.pk)
         if not judge_candidates().filter(pk=actor.pk, judged_events=event).exists():
@@ -181,11 +289,13 @@ def _scores_save(*, actor, event: Event, values, key: str) -> int:
         if closed:
             code = "scores_locked" if event.competition.is_published else "not_judging"
             _refuse(closed, code)
+        # Numbers change only when judging starts: once the competition is seen judging
+        # (under the lock), they hold.
         parts = {part.pk: part for part in event.parts.all()}
         entries = {
-            getattr(entry, key): entry
+            entry.number: entry
             for entry in Entry.objects.filter(
-                event=event, **{f"{key}__in": {entry_key for entry_key, _part_id in values}}
+                event=event, number__in={number for number, _part_id in values}
             ).only("pk", "number", "status", "event_id")
         }
         mine = {
@@ -194,13 +304,13 @@ def _scores_save(*, actor, event: Event, values, key: str) -> int:
         }
         now = timezone.now()
         created, changed, errors = [], [], []
-        for (entry_key, part_id), value in sorted(values.items()):
-            entry, part = entries.get(entry_key), parts.get(part_id)
+        for (number, part_id), value in sorted(values.items()):
+            entry, part = entries.get(number), parts.get(part_id)
             if entry is None:
                 errors.append(
                     ValidationError(
                         _("There is no entrant number %(number)s in this event.")
-                        % {"number": entry_key},
+                        % {"number": number},
                         code="unknown_entrant",
                     )
                 )
@@ -250,13 +360,7 @@ def _scores_save(*, actor, event: Event, values, key: str) -> int:
     return len(created) + len(changed)
 
 
-def score_submit(*, actor, entry: Entry, part, value) -> Score:
-    """The actor's score of `entry` in `part`: created, or changed while judging lasts (one
-    cell of scores_submit)."""
-    if part.event_id != entry.event_id:
-        _refuse(_("This part does not belong to the entry's event."), "wrong_part")
-    _scores_save(actor=actor, event=entry.event, values={(entry.pk, part.pk): value}, key="pk")
-    return Score.objects.get(entry=entry, part=part, judge=actor)
+# --- the status flow and the results ------------------------------------------------------
 
 
 def _standings(events):
@@ -289,11 +393,6 @@ def _standings(events):
             rows.append((entry, means, total, passed))
         result[event.pk] = (parts, rows)
     return result
-
-
-def event_standings(event: Event):
-    """One event's parts and standings (see _standings)."""
-    return _standings([event])[event.pk]
 
 
 def _placed(event: Event, rows) -> list[Entry]:
@@ -332,15 +431,6 @@ def _placed(event: Event, rows) -> list[Entry]:
 RESULT_FIELDS = ["total", "rank", "passed", "award"]
 
 
-def results_compute(*, event: Event) -> list[Entry]:
-    """Recompute totals, ranks, awards and passes of the event's live entries from the
-    judges' scores and store them on the entries. Totals are never typed in."""
-    _parts, rows = event_standings(event)
-    changed = _placed(event, rows)
-    Entry.objects.bulk_update(changed, RESULT_FIELDS)
-    return changed
-
-
 def _renumber(competition: Competition, *, actor) -> None:
     """Give each event's live entries their numbers again in a random order.
 
@@ -361,16 +451,26 @@ def _renumber(competition: Competition, *, actor) -> None:
         bulk_update_with_history(live, Entry, ["number"], default_user=actor)
 
 
+def _competition_to_change(actor, competition: Competition) -> Competition:
+    """The competition, locked, when the actor manages it (staff of a host federation)."""
+    competition = Competition.objects.select_for_update().get(pk=competition.pk)
+    if not actor.has_perm("competitions.change_competition", competition):
+        _refuse(_("Only staff of a host federation can change this competition."), "not_host")
+    return competition
+
+
 def competition_advance(*, actor, competition: Competition) -> Competition:
-    """Move a competition one status forward (draft → open → closed → judging); publishing
-    goes through results_publish."""
+    """Move a competition one step forward: draft → open → closed → judging → published.
+
+    Opening registration needs events whose scoring weights sum to 100; judging starts by
+    shuffling the entrant numbers; the last step publishes the results (results_publish)."""
     with transaction.atomic():
-        competition = Competition.objects.select_for_update().get(pk=competition.pk)
-        if not Competition.objects.editable_by(actor).filter(pk=competition.pk).exists():
-            _refuse(_("Only staff of a host federation can change this competition."), "not_host")
+        competition = _competition_to_change(actor, competition)
         target = competition.next_status
-        if target is None or target == Competition.Status.PUBLISHED:
+        if target is None:
             _refuse(_("This step is not possible here."), "no_next_step")
+        if target == Competition.Status.PUBLISHED:
+            return _publish(actor=actor, competition=competition, today=timezone.localdate())
         if target == Competition.Status.OPEN:
             events = list(competition.events.prefetch_related("parts"))
             if not events:
@@ -384,71 +484,72 @@ def competition_advance(*, actor, competition: Competition) -> Competition:
         if target == Competition.Status.JUDGING:
             _renumber(competition, actor=actor)
         competition.status = target
-        competition.full_clean()
-        competition.save()
+        record_save(competition, actor=actor)
     return competition
 
 
 def results_publish(*, actor, competition: Competition, today=None) -> Competition:
-    """Compute every event's results, lock the scores and grant the titles.
+    """Compute every event's results, lock the scores and grant the titles on `today` (by
+    default the present day).
 
     Refused unless the actor is staff of a host federation, the competition is judging and
     every live entry has a score in every part."""
-    today = today or timezone.localdate()
     with transaction.atomic():
-        competition = Competition.objects.select_for_update().get(pk=competition.pk)
-        if not Competition.objects.editable_by(actor).filter(pk=competition.pk).exists():
-            _refuse(_("Only staff of a host federation can change this competition."), "not_host")
+        competition = _competition_to_change(actor, competition)
         if competition.status != Competition.Status.JUDGING:
             _refuse(_("Results can only be published after judging."), "not_judging")
-        events = list(
-            competition.events.select_related("competition").prefetch_related(
-                Prefetch("parts", queryset=ScoringPart.objects.order_by("position", "pk"))
+        return _publish(actor=actor, competition=competition, today=today or timezone.localdate())
+
+
+def _publish(*, actor, competition: Competition, today) -> Competition:
+    """results_publish, on a competition that is locked, judging and the actor's to change."""
+    events = list(
+        competition.events.select_related("competition").prefetch_related(
+            Prefetch("parts", queryset=ScoringPart.objects.order_by("position", "pk"))
+        )
+    )
+    # The weights stay editable in the admin while judging: check them again.
+    for event in events:
+        problem = event.weights_problem(list(event.parts.all()))
+        if problem:
+            _refuse(_("%(event)s: %(problem)s"), "weights", event=event.name, problem=problem)
+    standings = _standings(events)
+    for event in events:
+        missing = sum(1 for *_rest, total, _passed in standings[event.pk][1] if total is None)
+        if missing:
+            _refuse(
+                _("%(event)s: %(count)s entries are not fully scored yet."),
+                "unscored",
+                event=event.name,
+                count=missing,
             )
-        )
-        # The weights stay editable in the admin while judging: check them again.
-        for event in events:
-            problem = event.weights_problem(list(event.parts.all()))
-            if problem:
-                _refuse(_("%(event)s: %(problem)s"), "weights", event=event.name, problem=problem)
-        standings = _standings(events)
-        for event in events:
-            missing = sum(1 for *_rest, total, _passed in standings[event.pk][1] if total is None)
-            if missing:
-                _refuse(
-                    _("%(event)s: %(count)s entries are not fully scored yet."),
-                    "unscored",
-                    event=event.name,
-                    count=missing,
+    placed, titles = [], []
+    for event in events:
+        for entry in _placed(event, standings[event.pk][1]):
+            placed.append(entry)
+            if entry.titled:
+                title = Title(
+                    member=entry.member,
+                    entry=entry,
+                    kind=event.title_kind,
+                    granted_on=today,
+                    federation_id=entry.federation_id,
                 )
-        placed, titles = [], []
-        for event in events:
-            for entry in _placed(event, standings[event.pk][1]):
-                placed.append(entry)
-                if entry.titled:
-                    title = Title(
-                        member=entry.member,
-                        entry=entry,
-                        kind=event.title_kind,
-                        granted_on=today,
-                        federation_id=entry.federation_id,
-                    )
-                    # The foreign keys and the one-title-per-entry rule are the database's;
-                    # checking them here would cost queries per title.
-                    title.clean_fields(exclude=["member", "entry", "federation", "recognised_by"])
-                    title.clean()
-                    titles.append(title)
-        Entry.objects.bulk_update(placed, RESULT_FIELDS)
-        titles = bulk_create_with_history(titles, Title, default_user=actor)
-        host_ids = list(competition.hosts.values_list("pk", flat=True))
-        Recognition = Title.recognised_by.through
-        Recognition.objects.bulk_create(
-            Recognition(title_id=title.pk, federation_id=host_id)
-            for title in titles
-            for host_id in host_ids
-        )
-        competition.status = Competition.Status.PUBLISHED
-        competition.published_at = timezone.now()
-        competition.full_clean()
-        competition.save()
+                # The foreign keys and the one-title-per-entry rule are the database's;
+                # checking them here would cost queries per title.
+                title.clean_fields(exclude=["member", "entry", "federation", "recognised_by"])
+                title.clean()
+                titles.append(title)
+    bulk_update_with_history(placed, Entry, RESULT_FIELDS, default_user=actor)
+    titles = bulk_create_with_history(titles, Title, default_user=actor)
+    host_ids = list(competition.hosts.values_list("pk", flat=True))
+    Recognition = Title.recognised_by.through
+    Recognition.objects.bulk_create(
+        Recognition(title_id=title.pk, federation_id=host_id)
+        for title in titles
+        for host_id in host_ids
+    )
+    competition.status = Competition.Status.PUBLISHED
+    competition.published_at = timezone.now()
+    record_save(competition, actor=actor)
     return competition

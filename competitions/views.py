@@ -4,7 +4,6 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,17 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from competitions import services
-from competitions.forms import (
-    EntryFilterForm,
-    EntryForm,
-    member_queryset_for,
-    score_field_name,
-    score_sheet_values,
-)
+from competitions.filters import EntryFilterSet
+from competitions.forms import EntryForm, score_field_name, score_sheet_values
 from competitions.models import Competition, Entry, Event, Score, ScoringPart
+from members.access import get_object_for_user
 from members.files import private_file_response
+from members.filters import paginate
 from members.scoping import can_see_personal_data
 from members.spreadsheets import safe_cell
+from members.web import error_messages
 
 PAGE_SIZE = 25
 
@@ -30,11 +27,6 @@ PAGE_SIZE = 25
 def get_competition_for_user(request, pk):
     """A competition anyone may see (not a draft), or a draft of a readable federation."""
     return get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
-
-
-def get_competition_for_staff(request, pk):
-    """A competition hosted by a federation the user may read (owner or partner), else 404."""
-    return get_object_or_404(Competition.objects.for_user(request.user), pk=pk)
 
 
 def get_published_entry(request, pk):
@@ -53,16 +45,15 @@ def get_event_for_judge(request, pk):
     )
 
 
-def _error_messages(error: ValidationError):
-    return error.messages
-
-
 def competition_rights(user, competition):
     """(can manage, can enter): the one rule behind the buttons of every page. A user manages
-    a competition when they are staff or approver of a host federation (or an administrator);
-    they may enter members while registration is open."""
-    can_manage = Competition.objects.editable_by(user).filter(pk=competition.pk).exists()
-    return can_manage, can_manage and competition.registration_is_open
+    a competition when they may change it (staff or approver of a host federation, or an
+    administrator); they may enter members while registration is open."""
+    can_manage = user.has_perm("competitions.change_competition", competition)
+    can_enter = (
+        can_manage and competition.registration_is_open and user.has_perm("competitions.add_entry")
+    )
+    return can_manage, can_enter
 
 
 # --- public pages -------------------------------------------------------------------------
@@ -75,7 +66,7 @@ def competition_list(request):
         .annotate(event_count=Count("events", distinct=True))
         .order_by("-starts_on", "title")
     )
-    page = Paginator(competitions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, competitions, PAGE_SIZE)
     return render(request, "competitions/competition_list.html", {"page": page})
 
 
@@ -109,7 +100,7 @@ def competition_detail(request, pk):
             else "",
             "can_enter": can_enter,
             "show_entries": request.user.has_perm("competitions.view_entry")
-            and Competition.objects.for_user(request.user).filter(pk=competition.pk).exists(),
+            and request.user.has_perm("competitions.view_competition", competition),
             "judged_events": Event.objects.judged_by(request.user).filter(competition=competition),
         },
     )
@@ -161,7 +152,7 @@ def competition_results(request, pk):
     )
 
 
-def results_export(request, pk):
+def competition_results_export(request, pk):
     """The published results as .xlsx: the same public columns as the results page, every
     cell through safe_cell (names typed by people must not become formulas)."""
     from openpyxl import Workbook
@@ -215,7 +206,7 @@ def results_export(request, pk):
     return response
 
 
-def certificate(request, pk):
+def entry_certificate(request, pk):
     """A printable certificate of an award (or a title) of a published competition."""
     entry = get_published_entry(request, pk)
     title = entry.title if hasattr(entry, "title") else None
@@ -239,42 +230,40 @@ def certificate(request, pk):
 @login_required
 @permission_required("competitions.view_entry", raise_exception=True)
 def entry_list(request, pk):
-    competition = get_competition_for_staff(request, pk)
-    form = EntryFilterForm(request.GET or None, competition=competition)
-    entries = (
+    competition = get_object_for_user(request, Competition, pk)
+    filterset = EntryFilterSet(
+        request.GET,
         Entry.objects.for_user(request.user)
         .filter(event__competition=competition)
         .select_related("event", "member__organisation", "federation")
-        .order_by("event__name", "number")
+        .order_by("event__name", "number"),
+        request=request,
+        competition=competition,
     )
-    if form.is_valid():
-        if event := form.cleaned_data["event"]:
-            entries = entries.filter(event=event)
-        if status := form.cleaned_data["status"]:
-            entries = entries.filter(status=status)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    withdrawable = set(
-        Entry.objects.editable_by(request.user)
-        .filter(pk__in=[entry.pk for entry in page])
-        .values_list("pk", flat=True)
+    page = paginate(request, filterset.qs, PAGE_SIZE)
+    # has_perm("competitions.change_entry", entry) for the whole page in one query: the
+    # entries the user changes are those of their own federation (Entry.objects.editable_by).
+    withdrawable = (
+        set(
+            Entry.objects.editable_by(request.user)
+            .filter(pk__in=[entry.pk for entry in page])
+            .values_list("pk", flat=True)
+        )
+        if competition.allows_withdrawal and request.user.has_perm("competitions.change_entry")
+        else set()
     )
     for entry in page:
         entry.show_personal = can_see_personal_data(request.user, entry.federation_id)
-        entry.can_withdraw = entry.pk in withdrawable
+        entry.can_withdraw = entry.pk in withdrawable and entry.status == Entry.Status.ENTERED
     _can_manage, can_enter = competition_rights(request.user, competition)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "competitions/entry_list.html",
         {
             "competition": competition,
-            "form": form,
+            "filterset": filterset,
             "page": page,
-            "query": query.urlencode(),
             "can_enter": can_enter,
-            "can_withdraw": competition.status
-            in (Competition.Status.OPEN, Competition.Status.CLOSED),
         },
     )
 
@@ -282,14 +271,13 @@ def entry_list(request, pk):
 @login_required
 @permission_required("competitions.add_entry", raise_exception=True)
 def entry_create(request, pk):
-    competition = get_competition_for_staff(request, pk)
-    can_manage, _can_enter = competition_rights(request.user, competition)
-    if not can_manage:
-        raise Http404
+    competition = get_object_for_user(
+        request, Competition, pk, perm="competitions.change_competition"
+    )
     form = EntryForm(
         request.POST or None,
         competition=competition,
-        members=member_queryset_for(request.user),
+        user=request.user,
         initial={"event": request.GET.get("event")},
     )
     if request.method == "POST" and form.is_valid():
@@ -302,8 +290,7 @@ def entry_create(request, pk):
                 years_in_job=form.cleaned_data["years_in_job"],
             )
         except ValidationError as error:
-            for message in _error_messages(error):
-                form.add_error(None, message)
+            form.add_error(None, error.messages)
         else:
             messages.success(
                 request,
@@ -320,15 +307,13 @@ def entry_create(request, pk):
 @require_POST
 @permission_required("competitions.change_entry", raise_exception=True)
 def entry_withdraw(request, pk):
-    entry = get_object_or_404(
-        Entry.objects.editable_by(request.user).select_related("event__competition", "member"),
-        pk=pk,
+    entry = get_object_for_user(
+        request, Entry.objects.select_related("member"), pk, perm="competitions.change_entry"
     )
     try:
         services.entry_withdraw(actor=request.user, entry=entry)
     except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.success(
             request, _("The entry of %(name)s was withdrawn.") % {"name": entry.member.name}
@@ -340,21 +325,22 @@ def entry_withdraw(request, pk):
 @require_POST
 @permission_required("competitions.change_competition", raise_exception=True)
 def competition_advance(request, pk):
-    competition = get_object_or_404(Competition.objects.editable_by(request.user), pk=pk)
+    competition = get_object_for_user(
+        request, Competition, pk, perm="competitions.change_competition"
+    )
     try:
-        if competition.next_status == Competition.Status.PUBLISHED:
-            services.results_publish(actor=request.user, competition=competition)
+        competition = services.competition_advance(actor=request.user, competition=competition)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        if competition.is_published:
             messages.success(request, _("The results were published."))
         else:
-            competition = services.competition_advance(actor=request.user, competition=competition)
             messages.success(
                 request,
                 _("The competition is now: %(status)s.")
                 % {"status": competition.get_status_display()},
             )
-    except ValidationError as error:
-        for message in _error_messages(error):
-            messages.error(request, message)
     return redirect(competition)
 
 
@@ -362,7 +348,7 @@ def competition_advance(request, pk):
 
 
 @login_required
-def judging_list(request):
+def event_judging_list(request):
     events = (
         Event.objects.judged_by(request.user)
         .select_related("competition")
@@ -373,25 +359,21 @@ def judging_list(request):
 
 
 @login_required
-def judging_sheet(request, pk):
-    """The judge's own scores for every live entry of the event, by entrant number only:
-    no name, federation or organisation (blind judging).
+def score_sheet(request, pk):
+    """The judge's own scores for every live entry of the event, by entrant number only
+    (blind judging): the page shows neither names, federations nor organisations.
 
-    Nothing on the page may follow entry order either: entry primary keys do (one
-    federation enters as a block, then the other), so the rows are keyed by entrant number
-    (shuffled when judging starts) in the form and in the POST, and the service maps the
-    numbers back to this event's entries. Before judging the numbers still follow entry
-    order, so the sheet shows no rows until then."""
+    Entry primary keys follow entry order (one federation enters as a block, then the
+    other), so the rows are keyed by entrant number (shuffled when judging starts) in the
+    form and in the POST, and the service maps the numbers back to this event's entries.
+    Before judging the numbers still follow entry order, so the sheet shows rows only once
+    they are drawn."""
     event = get_event_for_judge(request, pk)
     competition = event.competition
     parts = list(event.parts.order_by("position", "pk"))
-    numbers_drawn = competition.status in (
-        Competition.Status.JUDGING,
-        Competition.Status.PUBLISHED,
-    )
     numbers = (
         list(event.entries.active().order_by("number").values_list("number", flat=True))
-        if numbers_drawn
+        if competition.numbers_drawn
         else []
     )
     mine = {
@@ -408,7 +390,7 @@ def judging_sheet(request, pk):
             # The whole sheet is saved, or nothing: the service says what is wrong.
             saved = services.scores_submit(actor=request.user, event=event, values=values)
         except ValidationError as error:
-            errors = _error_messages(error)
+            errors = error.messages
             # the judge sees what they typed again, to correct it
             mine.update({key: value for key, value in values.items() if value})
         else:
@@ -432,7 +414,7 @@ def judging_sheet(request, pk):
             "competition": competition,
             "parts": parts,
             "rows": rows,
-            "numbers_drawn": numbers_drawn,
+            "numbers_drawn": competition.numbers_drawn,
             "closed": services.scoring_closed(competition),
             "errors": errors,
         },

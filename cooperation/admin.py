@@ -1,5 +1,12 @@
-from django.contrib import admin
+"""The cooperation admin. Lists and permissions are scoped like the pages
+(members.admin_scoping); every write goes through cooperation.services with the signed-in user,
+inline rows and bulk deletion included."""
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from cooperation import services
 from cooperation.models import (
     Agreement,
     AgreementPhase,
@@ -14,7 +21,9 @@ from members.admin_scoping import (
     FederationScopedAdmin,
     FederationScopedInline,
     PortalModelAdmin,
+    ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
+    ServiceWritesAdminMixin,
 )
 from members.models import Federation, User
 from members.scoping import editors_of, user_scope
@@ -34,7 +43,7 @@ class AgreementPhaseInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
+class AgreementAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
     """Agreements are the administrators' (they carry the change permission); staff of the
     parties read them."""
 
@@ -45,26 +54,30 @@ class AgreementAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
     readonly_fields = ["document_name"]
 
     def save_model(self, request, obj, form, change):
-        if "document" in form.changed_data and obj.document:
-            # Keep the name people gave the file; it is stored under a random one.
-            obj.document_name = form.cleaned_data["document"].name[-200:]
-        super().save_model(request, obj, form, change)
+        services.agreement_save(
+            actor=request.user,
+            agreement=obj,
+            parties=form.cleaned_data["parties"],
+            document=form.cleaned_data["document"] if "document" in form.changed_data else None,
+        )
+
+    service_writes_m2m = True  # agreement_save writes the parties
+
+    def save_inline(self, request, parent, row, *, created):
+        services.agreement_phase_save(actor=request.user, phase=row)
+
+    def delete_inline(self, request, row):
+        services.agreement_phase_delete(actor=request.user, phase=row)
+
+    def delete_model(self, request, obj):
+        services.agreement_delete(actor=request.user, agreement=obj)
 
 
 @admin.register(Pillar)
-class PillarAdmin(PortalModelAdmin):
+class PillarAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
     """The five commons are fixed rows from a data migration: read-only everywhere."""
 
     list_display = ["position", "key", "name_zh", "name_en"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MilestoneInline(FederationScopedInline):
@@ -72,8 +85,24 @@ class MilestoneInline(FederationScopedInline):
     fields = ["title", "due_on", "done_on"]
 
 
+class ProjectAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("agreement") and cleaned.get("lead_federation"):
+            try:
+                services.validate_project_parties(
+                    agreement=cleaned["agreement"],
+                    lead_federation=cleaned["lead_federation"],
+                    partner_federations=cleaned.get("partner_federations") or [],
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Project)
-class ProjectAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
+class ProjectAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+    form = ProjectAdminForm
     list_display = [
         "title",
         "pillar",
@@ -103,6 +132,27 @@ class ProjectAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
             kwargs.setdefault("queryset", _own_staff(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        partners = form.cleaned_data["partner_federations"]
+        if change:
+            services.project_update(actor=request.user, project=obj, partner_federations=partners)
+        else:
+            services.project_create(actor=request.user, project=obj, partner_federations=partners)
+
+    service_writes_m2m = True  # the project's services write the partners
+
+    def save_inline(self, request, parent, row, *, created):
+        if created:
+            services.milestone_create(actor=request.user, project=parent, milestone=row)
+        else:
+            services.milestone_update(actor=request.user, milestone=row)
+
+    def delete_inline(self, request, row):
+        services.milestone_delete(actor=request.user, milestone=row)
+
+    def delete_model(self, request, obj):
+        services.project_delete(actor=request.user, project=obj)
+
 
 class AttachmentInline(FederationScopedInline):
     model = Attachment
@@ -116,7 +166,7 @@ class AttachmentInline(FederationScopedInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
+class ProgressUpdateAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = ["project", "happened_on", "federation", "author", "is_public"]
     list_filter = ["is_public", "federation"]
     search_fields = ["project__title", "text"]
@@ -131,10 +181,32 @@ class ProgressUpdateAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
             kwargs.setdefault("queryset", _own_staff(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.progress_update_update(actor=request.user, update=obj)
+        else:
+            services.progress_update_create(actor=request.user, update=obj)
+
+    def save_formset(self, request, form, formset, change):
+        # The only inline, AttachmentInline, is read-only.
+        pass
+
+    def delete_model(self, request, obj):
+        services.progress_update_delete(actor=request.user, update=obj)
+
 
 @admin.register(Venue)
-class VenueAdmin(FederationScopedAdmin, ScopedHistoryAdmin):
+class VenueAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = ["name", "federation", "kind", "open_to_partners", "contact_name"]
     list_filter = ["federation", "kind", "open_to_partners"]
     search_fields = ["name", "address"]
     list_select_related = ["federation"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.venue_update(actor=request.user, venue=obj)
+        else:
+            services.venue_create(actor=request.user, venue=obj)
+
+    def delete_model(self, request, obj):
+        services.venue_delete(actor=request.user, venue=obj)

@@ -63,5 +63,3 @@ FIVE_COMMONS = [
         "description_en": "Every common is carried by projects with milestones both cities see.",
     },
 ]
-
-PILLAR_KEYS = [common["key"] for common in FIVE_COMMONS]

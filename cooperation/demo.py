@@ -1,14 +1,34 @@
 """Demo records of the cooperation app: the agreement's phases, projects under every common
 (as the signing speech names them), milestones in the past and the future — so that some
 projects are delayed — progress updates and shared venues. Idempotent: every record is
-found by its natural key before it is created, so a second run adds nothing."""
+found by its natural key before it is created, so a second run adds nothing. Every record
+is written through cooperation.services, as the seeder (no actor) with REASON."""
 
 import datetime
 
 from django.utils import timezone
 
-from cooperation.models import AgreementPhase, Milestone, Pillar, ProgressUpdate, Project, Venue
+from cooperation import services
+from cooperation.models import (
+    Agreement,
+    AgreementPhase,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+    Venue,
+)
 from members.models import User
+
+REASON = "seed_demo"
+
+AGREEMENT = {
+    "title": "杭甬“双城记”工会合作协议",
+    "signed_on": datetime.date(2021, 7, 15),
+    "valid_from": datetime.date(2021, 7, 15),
+    "valid_until": datetime.date(2026, 12, 31),
+}
 
 SUMMARY = (
     "杭州、宁波两市总工会围绕“五个共”开展合作：思想共同引领、权益共同维护、技能共同提升、"
@@ -282,77 +302,113 @@ VENUES = [
 ]
 
 
+# The status moves only along the allowed transitions: the path from planned to each one.
+STATUS_PATHS = {
+    ProjectStatus.PLANNED: [],
+    ProjectStatus.IN_PROGRESS: [ProjectStatus.IN_PROGRESS],
+    ProjectStatus.COMPLETED: [ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED],
+    ProjectStatus.SUSPENDED: [ProjectStatus.SUSPENDED],
+}
+
+
+def seed_agreement(federations):
+    """The demo agreement between the federations (杭甬“双城记”), found by its title."""
+    agreement = Agreement.objects.filter(title=AGREEMENT["title"]).first()
+    if agreement is None:
+        return services.agreement_save(
+            actor=None,
+            agreement=Agreement(**AGREEMENT, summary=SUMMARY),
+            parties=federations.values(),
+            reason=REASON,
+        )
+    parties = set(agreement.parties.all())
+    if not parties.issuperset(federations.values()):
+        services.agreement_save(
+            actor=None,
+            agreement=agreement,
+            parties=parties.union(federations.values()),
+            reason=REASON,
+        )
+    return agreement
+
+
 def seed(*, federations, agreement, scale, rng):
     today = timezone.localdate()
     if not agreement.summary:
         agreement.summary = SUMMARY
-        agreement.save(update_fields=["summary"])
+        services.agreement_save(actor=None, agreement=agreement, reason=REASON)
     for name, starts_on, ends_on, goals in PHASES:
-        AgreementPhase.objects.get_or_create(
-            agreement=agreement,
-            name=name,
-            defaults={"starts_on": starts_on, "ends_on": ends_on, "goals": goals},
-        )
+        if not AgreementPhase.objects.filter(agreement=agreement, name=name).exists():
+            phase = AgreementPhase(
+                agreement=agreement, name=name, starts_on=starts_on, ends_on=ends_on, goals=goals
+            )
+            services.agreement_phase_save(actor=None, phase=phase, reason=REASON)
     pillars = {p.key: p for p in Pillar.objects.ensure()}
     users = {u.username: u for u in User.objects.filter(username__in=["hz-staff", "nb-staff"])}
     for spec in PROJECTS:
         (key, lead, title, department, status, start, length, target, actual, public,
          description, milestones, updates) = spec  # fmt: skip
-        lead_federation = federations[lead]
-        partner = federations["NB" if lead == "HZ" else "HZ"]
-        owner = users.get(f"{lead.lower()}-staff")
-        project, created = Project.objects.get_or_create(
-            agreement=agreement,
-            title=title,
-            defaults={
-                "pillar": pillars[key],
-                "lead_federation": lead_federation,
-                "department": department,
-                "owner": owner,
-                "status": status,
-                "planned_start": today + datetime.timedelta(days=start),
-                "planned_end": today + datetime.timedelta(days=start + length),
-                "target_beneficiaries": target,
-                "actual_beneficiaries": actual,
-                "is_public": public,
-                "description": description,
-            },
-        )
-        if created:
-            project.partner_federations.add(partner)
+        partner = "NB" if lead == "HZ" else "HZ"
+        project = Project.objects.filter(agreement=agreement, title=title).first()
+        if project is None:
+            project = services.project_create(
+                actor=None,
+                project=Project(
+                    agreement=agreement,
+                    title=title,
+                    pillar=pillars[key],
+                    lead_federation=federations[lead],
+                    department=department,
+                    owner=users.get(f"{lead.lower()}-staff"),
+                    planned_start=today + datetime.timedelta(days=start),
+                    planned_end=today + datetime.timedelta(days=start + length),
+                    target_beneficiaries=target,
+                    actual_beneficiaries=actual,
+                    is_public=public,
+                    description=description,
+                ),
+                partner_federations=[federations[partner]],
+                reason=REASON,
+            )
+            for step in STATUS_PATHS[status]:
+                project = services.project_status_change(
+                    actor=None, project=project, status=step, reason=REASON
+                )
         for milestone_title, due, done in milestones:
+            if project.milestones.filter(title=milestone_title).exists():
+                continue
             due_on = today + datetime.timedelta(days=due)
-            Milestone.objects.get_or_create(
-                project=project,
-                title=milestone_title,
-                defaults={
-                    "due_on": due_on,
-                    "done_on": min(due_on, today) if done else None,
-                },
+            milestone = Milestone(
+                title=milestone_title, due_on=due_on, done_on=min(due_on, today) if done else None
+            )
+            services.milestone_create(
+                actor=None, project=project, milestone=milestone, reason=REASON
             )
         for index, (offset, text, update_public) in enumerate(updates):
+            if project.updates.filter(text=text).exists():
+                continue
             # Alternate the writer: partners report on the lead's projects too.
-            writer = lead if index % 2 == 0 else ("NB" if lead == "HZ" else "HZ")
-            ProgressUpdate.objects.get_or_create(
+            writer = lead if index % 2 == 0 else partner
+            update = ProgressUpdate(
                 project=project,
+                federation=federations[writer],
+                author=users.get(f"{writer.lower()}-staff"),
+                happened_on=today + datetime.timedelta(days=offset),
                 text=text,
-                defaults={
-                    "federation": federations[writer],
-                    "author": users.get(f"{writer.lower()}-staff"),
-                    "happened_on": today + datetime.timedelta(days=offset),
-                    "is_public": update_public,
-                },
+                is_public=update_public,
             )
+            services.progress_update_create(actor=None, update=update, reason=REASON)
     for code, name, kind, address, hours, open_, contact, phone in VENUES:
-        Venue.objects.get_or_create(
+        if Venue.objects.filter(federation=federations[code], name=name).exists():
+            continue
+        venue = Venue(
             federation=federations[code],
             name=name,
-            defaults={
-                "kind": kind,
-                "address": address,
-                "opening_hours": hours,
-                "open_to_partners": open_,
-                "contact_name": contact,
-                "contact_phone": phone,
-            },
+            kind=kind,
+            address=address,
+            opening_hours=hours,
+            open_to_partners=open_,
+            contact_name=contact,
+            contact_phone=phone,
         )
+        services.venue_create(actor=None, venue=venue, reason=REASON)

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cooperation.commons import FIVE_COMMONS, PILLAR_KEYS
+from cooperation.commons import FIVE_COMMONS
 from members.scoping import FederationScopedQuerySet, user_scope
 from members.uploads import DOCUMENT_KINDS, UploadValidator, upload_name
 
@@ -167,17 +167,20 @@ class PillarManager(models.Manager):
         return self.all()
 
 
+class PillarKey(models.TextChoices):
+    IDEOLOGY = "ideology", _("shared ideological guidance")
+    RIGHTS = "rights", _("jointly protecting workers' rights")
+    SKILLS = "skills", _("joint skill improvement")
+    WELLBEING = "wellbeing", _("caring for body and mind together")
+    PROJECTS = "projects", _("joint research projects")
+
+
 class Pillar(models.Model):
     """One of the five commons. Fixed rows from a data migration; not editable in the UI."""
 
-    class Key(models.TextChoices):
-        IDEOLOGY = "ideology", _("shared ideological guidance")
-        RIGHTS = "rights", _("jointly protecting workers' rights")
-        SKILLS = "skills", _("joint skill improvement")
-        WELLBEING = "wellbeing", _("caring for body and mind together")
-        PROJECTS = "projects", _("joint research projects")
+    Key = PillarKey
 
-    key = models.CharField(_("key"), max_length=20, unique=True, choices=Key.choices)
+    key = models.CharField(_("key"), max_length=20, unique=True, choices=PillarKey.choices)
     position = models.PositiveSmallIntegerField(_("position"))
     icon = models.CharField(_("icon"), max_length=40)
     name_zh = models.CharField(_("Chinese name"), max_length=50)
@@ -193,7 +196,7 @@ class Pillar(models.Model):
         ordering = ["position"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(key__in=PILLAR_KEYS), name="cooperation_pillar_key_valid"
+                condition=Q(key__in=PillarKey.values), name="cooperation_pillar_key_valid"
             ),
         ]
 
@@ -261,10 +264,8 @@ class ProjectQuerySet(FederationScopedQuerySet):
             )
         )
 
-    def delayed(self, on=None):
-        return self.with_delay(on).filter(is_delayed=True)
-
     def on_track(self, on=None):
+        """Neither delayed nor on hold: the figure the public home page shows per common."""
         return self.with_delay(on).filter(is_delayed=False).exclude(status=ProjectStatus.SUSPENDED)
 
     def public(self):
@@ -381,20 +382,15 @@ class Project(models.Model):
         return reverse("cooperation:project", args=[self.pk])
 
     def clean(self):
-        errors = {}
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
-            errors["planned_end"] = ValidationError(
-                _("The planned end cannot be before the planned start."), code="dates_reversed"
+            raise ValidationError(
+                {
+                    "planned_end": ValidationError(
+                        _("The planned end cannot be before the planned start."),
+                        code="dates_reversed",
+                    )
+                }
             )
-        if self.pk:
-            # The status moves only along the allowed transitions, whatever form saves it.
-            stored = Project.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored and stored != self.status:
-                error = transition_error(stored, self.status)
-                if error:
-                    errors["status"] = error
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def beneficiary_share(self):
@@ -526,12 +522,15 @@ class AttachmentQuerySet(ProjectPartQuerySet):
         return self.filter(Q(update__in=public) | Q(pk__in=self.for_user(user).values("pk")))
 
 
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("image")
+    PDF = "pdf", _("PDF")
+
+
 class Attachment(models.Model):
     """An image or PDF of a progress update. Served only through a view that checks access."""
 
-    class Kind(models.TextChoices):
-        IMAGE = "image", _("image")
-        PDF = "pdf", _("PDF")
+    Kind = AttachmentKind
 
     update = models.ForeignKey(
         ProgressUpdate,
@@ -545,7 +544,7 @@ class Attachment(models.Model):
         validators=[UploadValidator(kinds=DOCUMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)],
     )
     original_name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))
 
@@ -557,7 +556,8 @@ class Attachment(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["image", "pdf"]), name="cooperation_attachment_kind_valid"
+                condition=Q(kind__in=AttachmentKind.values),
+                name="cooperation_attachment_kind_valid",
             ),
         ]
 
@@ -572,16 +572,19 @@ class VenueQuerySet(FederationScopedQuerySet):
     federation_field = "federation"
 
 
+class VenueKind(models.TextChoices):
+    WORKER_SCHOOL = "worker_school", _("worker school")
+    INNOVATION_STUDIO = "innovation_studio", _("model-worker and craftsman innovation studio")
+    SERVICE_STATION = "service_station", _("worker service station")
+    READING_ROOM = "reading_room", _("worker library or reading room")
+    EDUCATION_BASE = "education_base", _("education base")
+    OTHER = "other", pgettext_lazy("venue kind", "other")
+
+
 class Venue(models.Model):
     """A shared venue (共同阵地) of the ideology common, run by one federation."""
 
-    class Kind(models.TextChoices):
-        WORKER_SCHOOL = "worker_school", _("worker school")
-        INNOVATION_STUDIO = "innovation_studio", _("model-worker and craftsman innovation studio")
-        SERVICE_STATION = "service_station", _("worker service station")
-        READING_ROOM = "reading_room", _("worker library or reading room")
-        EDUCATION_BASE = "education_base", _("education base")
-        OTHER = "other", pgettext_lazy("venue kind", "other")
+    Kind = VenueKind
 
     federation = models.ForeignKey(
         "members.Federation",
@@ -590,7 +593,7 @@ class Venue(models.Model):
         related_name="venues",
     )
     name = models.CharField(_("name"), max_length=150)
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=VenueKind.choices)
     address = models.CharField(_("address"), max_length=200)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     open_to_partners = models.BooleanField(
@@ -614,17 +617,7 @@ class Venue(models.Model):
                 fields=["federation", "name"], name="cooperation_venue_name_unique"
             ),
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "worker_school",
-                        "innovation_studio",
-                        "service_station",
-                        "reading_room",
-                        "education_base",
-                        "other",
-                    ]
-                ),
-                name="cooperation_venue_kind_valid",
+                condition=Q(kind__in=VenueKind.values), name="cooperation_venue_kind_valid"
             ),
         ]
 
@@ -633,3 +626,17 @@ class Venue(models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation:venue", args=[self.pk])
+
+    def clean(self):
+        # Checked here as well as by the unique constraint, for a message naming the venue.
+        clash = Venue.objects.filter(federation_id=self.federation_id, name=self.name)
+        if self.federation_id and clash.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        _("Your federation already has a venue called %(name)s."),
+                        code="duplicate_venue",
+                        params={"name": self.name},
+                    )
+                }
+            )

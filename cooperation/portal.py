@@ -21,3 +21,15 @@ def partners_of(federation_id, on):
             "federation_id", flat=True
         )
     )
+
+
+@registry.register_demo(10)
+def seed_demo(*, federations, scale, rng):
+    from cooperation import demo
+
+    demo.seed(
+        federations=federations,
+        agreement=demo.seed_agreement(federations),
+        scale=scale,
+        rng=rng,
+    )

@@ -3,6 +3,8 @@
 Lead federations manage their projects and venues; partners add progress updates (the
 update's own federation changes it); administrators manage agreements in the admin."""
 
+import rules
+
 from members.access import declare
 
 READERS = ("staff", "approver", "leader", "administrator")
@@ -26,7 +28,6 @@ for codename in (
     "add_milestone",
     "change_milestone",
     "delete_milestone",
-    "add_progressupdate",
     "change_progressupdate",
     "add_attachment",
     "add_venue",
@@ -36,3 +37,19 @@ for codename in (
 
 for codename in ("add_agreement", "change_agreement"):
     declare(f"cooperation.{codename}", roles=("administrator",))
+
+
+@rules.predicate
+def reports_on(user, obj):
+    """Progress updates are posted by staff of the lead and of the partner federations of a
+    project (partners read every project of the agreement, but report only where they take
+    part). Asked about a project, or about an update (its project)."""
+    from cooperation.models import ProgressUpdate, Project
+
+    if obj is None:
+        return True
+    project_id = obj.project_id if isinstance(obj, ProgressUpdate) else obj.pk
+    return Project.objects.updatable_by(user).filter(pk=project_id).exists()
+
+
+declare("cooperation.add_progressupdate", roles=EDITORS, object_rule=reports_on)

@@ -1,9 +1,20 @@
-"""Writes of the cooperation app: each checks who acts, validates, and saves in one
-transaction. Views and the admin call these rather than saving by hand."""
+"""Writes of the cooperation app: the agreement and its phases, projects and their
+milestones, progress updates with their attachments, and venues.
+
+Each write is a function `<entity>_<action>(*, actor, ...)`: it asks whether the actor may
+(members.access: `has_perm`, with the object where there is one), validates, and saves in one
+transaction with the actor on the history row (members.services.record_save). Pages and the
+admin validate their forms and hand the unsaved instance over; they never save by hand.
+`actor=None` is a command or the demo seeder, which says what made the change in `reason`.
+
+A new record belongs to the federation of the staff who create it: no form offers that
+federation, the service sets it (`_owning_federation_id`).
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,80 +22,244 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import (
     ATTACHMENT_MAX_BYTES,
+    Agreement,
+    AgreementPhase,
     Attachment,
     Milestone,
     ProgressUpdate,
     Project,
     ProjectStatus,
+    Venue,
     transition_error,
 )
+from members.models import Federation
 from members.scoping import user_scope
+from members.services import record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, MIME_TYPES, validate_upload
 
+# --- who creates, who reports --------------------------------------------------------------
 
-def _require_lead(actor, project):
-    if not Project.objects.editable_by(actor).filter(pk=project.pk).exists():
+
+def own_federation(user) -> Federation | None:
+    """The federation whose records `user` creates on the pages, if they create any."""
+    scope = user_scope(user)
+    if not scope.can_edit or scope.federation_id is None:
+        return None
+    return Federation.objects.get(pk=scope.federation_id)
+
+
+def _owning_federation_id(actor, chosen_id: int | None) -> int | None:
+    """The federation a record of `actor` belongs to: their own. An administrator (in the
+    admin's form) and a command or the seeder (no actor) name it; staff who name another
+    federation are refused."""
+    scope = user_scope(actor)
+    if actor is None or scope.is_superuser:
+        return chosen_id or scope.federation_id
+    if not scope.can_edit or chosen_id not in (None, scope.federation_id):
         raise PermissionDenied
+    return scope.federation_id
 
 
-def project_change_status(*, actor, project: Project, status: str) -> Project:
-    """Move a project along an allowed transition; any other is refused with a message."""
-    _require_lead(actor, project)
+# --- the agreement (the administrators', in the admin) -------------------------------------
+
+
+def agreement_save(
+    *,
+    actor,
+    agreement: Agreement,
+    parties: Iterable[Federation] | None = None,
+    document=None,
+    reason: str = "",
+) -> Agreement:
+    """Create or change an agreement; `parties`, when given, replaces its parties.
+
+    A newly uploaded signed `document` is stored under a random name: the name it was
+    uploaded under is kept for the download."""
+    if agreement.pk is None:
+        require_perm(actor, "cooperation.add_agreement")
+    else:
+        require_perm(actor, "cooperation.change_agreement", agreement)
+    if document:
+        agreement.document = document
+        agreement.document_name = document.name[-200:]
+    elif not agreement.document:
+        agreement.document_name = ""
+    with transaction.atomic():
+        record_save(agreement, actor=actor, reason=reason)
+        if parties is not None:
+            agreement.parties.set(parties)
+    return agreement
+
+
+def agreement_delete(*, actor, agreement: Agreement, reason: str = "") -> None:
+    require_perm(actor, "cooperation.delete_agreement", agreement)
+    with transaction.atomic():
+        record_delete(agreement, actor=actor, reason=reason)
+
+
+def agreement_phase_save(*, actor, phase: AgreementPhase, reason: str = "") -> AgreementPhase:
+    require_perm(actor, "cooperation.change_agreement", phase.agreement)
+    with transaction.atomic():
+        record_save(phase, actor=actor, reason=reason)
+    return phase
+
+
+def agreement_phase_delete(*, actor, phase: AgreementPhase, reason: str = "") -> None:
+    require_perm(actor, "cooperation.change_agreement", phase.agreement)
+    with transaction.atomic():
+        record_delete(phase, actor=actor, reason=reason)
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+def validate_project_parties(
+    *, agreement: Agreement, lead_federation: Federation, partner_federations
+) -> None:
+    """The lead and the partners of a project are parties to its agreement; a
+    ValidationError names those who are not, by field."""
+    parties = set(agreement.parties.values_list("pk", flat=True))
+    errors = {}
+    for field, federations in (
+        ("agreement", [lead_federation]),
+        ("partner_federations", partner_federations),
+    ):
+        outside = [f.name for f in federations if f.pk not in parties]
+        if outside:
+            errors[field] = ValidationError(
+                _("%(names)s is not a party to the chosen agreement."),
+                code="partner_not_party",
+                params={"names": "、".join(outside)},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_project(project: Project, partner_federations) -> None:
+    errors = {}
+    try:
+        project.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if project.agreement_id is not None and project.lead_federation_id is not None:
+        try:
+            validate_project_parties(
+                agreement=project.agreement,
+                lead_federation=project.lead_federation,
+                partner_federations=partner_federations,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def project_create(*, actor, project: Project, partner_federations=(), reason: str = "") -> Project:
+    """A project led by the actor's federation. It starts planned: its status moves only
+    through project_status_change."""
+    require_perm(actor, "cooperation.add_project")
+    project.lead_federation_id = _owning_federation_id(actor, project.lead_federation_id)
+    project.status = ProjectStatus.PLANNED
+    with transaction.atomic():
+        _validate_project(project, partner_federations)
+        record_save(project, actor=actor, reason=reason, clean=False)
+        project.partner_federations.set(partner_federations)
+    return project
+
+
+def project_update(
+    *, actor, project: Project, partner_federations=None, reason: str = ""
+) -> Project:
+    """Change a project of the actor's federation; `partner_federations`, when given,
+    replaces its partners. The stored status is kept (see project_status_change)."""
+    require_perm(actor, "cooperation.change_project", project)
+    project.lead_federation_id = _owning_federation_id(actor, project.lead_federation_id)
+    with transaction.atomic():
+        stored = Project.objects.select_for_update().get(pk=project.pk)
+        project.status = stored.status
+        if partner_federations is None:
+            partner_federations = list(stored.partner_federations.all())
+        _validate_project(project, partner_federations)
+        record_save(project, actor=actor, reason=reason, clean=False)
+        project.partner_federations.set(partner_federations)
+    return project
+
+
+def project_status_change(*, actor, project: Project, status: str, reason: str = "") -> Project:
+    """Move a project along an allowed transition (models.ALLOWED_TRANSITIONS); any other is
+    refused with a message."""
+    require_perm(actor, "cooperation.change_project", project)
+    if status not in ProjectStatus.values:
+        raise ValidationError(_("Unknown project status."), code="invalid_choice")
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if status not in ProjectStatus.values:
-            raise ValidationError(_("Unknown project status."), code="invalid_choice")
         error = transition_error(project.status, status)
         if error:
             raise error
         project.status = status
-        project.full_clean()
-        project.save()
+        record_save(project, actor=actor, reason=reason)
     return project
 
 
-def milestone_add(*, actor, project: Project, title: str, due_on: datetime.date) -> Milestone:
-    _require_lead(actor, project)
-    milestone = Milestone(project=project, title=title, due_on=due_on)
+def project_delete(*, actor, project: Project, reason: str = "") -> None:
+    require_perm(actor, "cooperation.delete_project", project)
     with transaction.atomic():
-        milestone.full_clean()
-        milestone.save()
+        record_delete(project, actor=actor, reason=reason)
+
+
+# --- milestones (the lead's) ---------------------------------------------------------------
+
+
+def milestone_create(
+    *, actor, project: Project, milestone: Milestone, reason: str = ""
+) -> Milestone:
+    """A milestone of `project`, added by the lead's staff (add_milestone is asked of the
+    project the milestone goes under)."""
+    require_perm(actor, "cooperation.add_milestone", project)
+    milestone.project = project
+    with transaction.atomic():
+        record_save(milestone, actor=actor, reason=reason)
     return milestone
 
 
-def milestone_mark_done(*, actor, milestone: Milestone, done_on: datetime.date) -> Milestone:
-    _require_lead(actor, milestone.project)
+def milestone_update(*, actor, milestone: Milestone, reason: str = "") -> Milestone:
+    require_perm(actor, "cooperation.change_milestone", milestone)
+    with transaction.atomic():
+        record_save(milestone, actor=actor, reason=reason)
+    return milestone
+
+
+def milestone_mark_done(
+    *, actor, milestone: Milestone, done_on: datetime.date, reason: str = ""
+) -> Milestone:
     milestone.done_on = done_on
+    return milestone_update(actor=actor, milestone=milestone, reason=reason)
+
+
+def milestone_delete(*, actor, milestone: Milestone, reason: str = "") -> None:
+    require_perm(actor, "cooperation.delete_milestone", milestone)
     with transaction.atomic():
-        milestone.full_clean()
-        milestone.save()
-    return milestone
+        record_delete(milestone, actor=actor, reason=reason)
 
 
-def progress_update_add(
-    *,
-    actor,
-    project: Project,
-    happened_on: datetime.date,
-    text: str,
-    is_public: bool = False,
-    files=(),
+# --- progress updates (the lead's and the partners') ---------------------------------------
+
+
+def progress_update_create(
+    *, actor, update: ProgressUpdate, files=(), reason: str = ""
 ) -> ProgressUpdate:
-    """A progress update with its attachments, by staff of the lead or a partner federation.
+    """A progress update on `update.project` with its attachments, by staff of the lead or a
+    partner federation. It belongs to the writer's federation (the lead's, when an
+    administrator without one writes it) and names the actor as its author unless an
+    author is given.
 
     Every file is checked by its content and size; one bad file refuses the whole update."""
-    if not Project.objects.updatable_by(actor).filter(pk=project.pk).exists():
+    if actor is not None and not actor.has_perm("cooperation.add_progressupdate", update.project):
         raise PermissionDenied
-    scope = user_scope(actor)
-    federation_id = scope.federation_id or project.lead_federation_id
-    update = ProgressUpdate(
-        project=project,
-        federation_id=federation_id,
-        author=actor,
-        happened_on=happened_on,
-        text=text,
-        is_public=is_public,
-    )
+    federation_id = _owning_federation_id(actor, update.federation_id)
+    update.federation_id = federation_id or update.project.lead_federation_id
+    if update.author_id is None:
+        update.author = actor
     kinds = []
     for upload in files:
         try:
@@ -92,8 +267,7 @@ def progress_update_add(
         except ValidationError as error:
             raise ValidationError({"files": error}) from None
     with transaction.atomic():
-        update.full_clean()
-        update.save()
+        record_save(update, actor=actor, reason=reason)
         for upload, kind in zip(files, kinds, strict=True):
             attachment = Attachment(
                 update=update,
@@ -106,3 +280,43 @@ def progress_update_add(
             attachment.full_clean()
             attachment.save()
     return update
+
+
+def progress_update_update(*, actor, update: ProgressUpdate, reason: str = "") -> ProgressUpdate:
+    require_perm(actor, "cooperation.change_progressupdate", update)
+    update.federation_id = _owning_federation_id(actor, update.federation_id)
+    with transaction.atomic():
+        record_save(update, actor=actor, reason=reason)
+    return update
+
+
+def progress_update_delete(*, actor, update: ProgressUpdate, reason: str = "") -> None:
+    require_perm(actor, "cooperation.delete_progressupdate", update)
+    with transaction.atomic():
+        record_delete(update, actor=actor, reason=reason)
+
+
+# --- venues --------------------------------------------------------------------------------
+
+
+def venue_create(*, actor, venue: Venue, reason: str = "") -> Venue:
+    """A venue of the actor's federation (Venue.clean names a clashing name)."""
+    require_perm(actor, "cooperation.add_venue")
+    venue.federation_id = _owning_federation_id(actor, venue.federation_id)
+    with transaction.atomic():
+        record_save(venue, actor=actor, reason=reason)
+    return venue
+
+
+def venue_update(*, actor, venue: Venue, reason: str = "") -> Venue:
+    require_perm(actor, "cooperation.change_venue", venue)
+    venue.federation_id = _owning_federation_id(actor, venue.federation_id)
+    with transaction.atomic():
+        record_save(venue, actor=actor, reason=reason)
+    return venue
+
+
+def venue_delete(*, actor, venue: Venue, reason: str = "") -> None:
+    require_perm(actor, "cooperation.delete_venue", venue)
+    with transaction.atomic():
+        record_delete(venue, actor=actor, reason=reason)

@@ -1,25 +1,26 @@
 """Pages of the cooperation app: the public home page and project pages, and the staff
-pages for projects, milestones, progress updates, venues and the agreement."""
+pages for projects, milestones, progress updates, venues and the agreement.
+
+Objects come through `get_object_for_user` (404 unless the user reads the object and holds
+the permission asked for); every write goes through cooperation.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Q, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cooperation import services
+from cooperation.filters import ProjectFilterSet, VenueFilterSet
 from cooperation.forms import (
     MilestoneForm,
     NewMilestoneForm,
     ProgressUpdateForm,
-    ProjectFilterForm,
     ProjectForm,
     StatusForm,
-    VenueFilterForm,
     VenueForm,
 )
 from cooperation.models import (
@@ -34,10 +35,11 @@ from cooperation.models import (
     Venue,
     today,
 )
+from members.access import get_object_for_user, may_create
 from members.files import private_file_response
+from members.filters import paginate
 from members.history import history_entries, history_entries_many
-from members.models import Federation
-from members.scoping import user_scope
+from members.web import error_messages, show_on_form
 
 PAGE_SIZE = 20
 LATEST_PUBLIC_UPDATES = 6
@@ -49,25 +51,21 @@ LATEST_PUBLIC_UPDATES = 6
 def home(request):
     """The public home page: the programme, its five commons with their figures, and the
     latest public progress. A fixed number of queries, however many projects there are."""
-    # The public page counts public projects only; "on track" is the with_delay rule.
-    on_track = Q(is_delayed=False) & ~Q(status=ProjectStatus.SUSPENDED)
+    public = Project.objects.public().order_by()
     figures = {
         row["pillar"]: row
-        for row in Project.objects.public()
-        .with_delay()
-        .order_by()
-        .values("pillar")
-        .annotate(
-            total=Count("pk"),
-            on_track=Count("pk", filter=on_track),
-            beneficiaries=Sum("actual_beneficiaries"),
+        for row in public.values("pillar").annotate(
+            total=Count("pk"), beneficiaries=Sum("actual_beneficiaries")
         )
     }
+    on_track = dict(
+        public.on_track().values("pillar").annotate(n=Count("pk")).values_list("pillar", "n")
+    )
     pillars = list(Pillar.objects.all())
     for pillar in pillars:
         row = figures.get(pillar.pk, {})
         pillar.project_count = row.get("total", 0)
-        pillar.on_track_count = row.get("on_track", 0)
+        pillar.on_track_count = on_track.get(pillar.pk, 0)
         pillar.beneficiaries = row.get("beneficiaries") or 0
     updates = (
         ProgressUpdate.objects.public()
@@ -85,56 +83,26 @@ def home(request):
 # --- access helpers ----------------------------------------------------------------------
 
 
-def _project_queryset():
-    return Project.objects.select_related(
-        "pillar", "agreement", "lead_federation", "owner"
-    ).prefetch_related("partner_federations")
-
-
-def get_project_for_user(request, pk):
-    """The project if the user may read it as staff, else 404."""
-    if not request.user.has_perm("cooperation.view_project"):
-        raise Http404
-    return get_object_or_404(_project_queryset().for_user(request.user).with_delay(), pk=pk)
-
-
-def get_project_for_editing(request, pk):
-    """Partners read the project but do not change it: 404 for them here."""
-    return get_object_or_404(
-        _project_queryset().for_user(request.user).editable_by(request.user).with_delay(), pk=pk
+def _projects():
+    """Projects with what their pages show, annotated with `is_delayed`."""
+    return (
+        Project.objects.select_related("pillar", "agreement", "lead_federation", "owner")
+        .prefetch_related("partner_federations")
+        .with_delay()
     )
 
 
-def get_project_for_updates(request, pk):
-    return get_object_or_404(
-        _project_queryset().for_user(request.user).updatable_by(request.user).with_delay(),
-        pk=pk,
-    )
+def get_project_for_user(request, pk, *, perm="cooperation.view_project"):
+    """The project if the user reads it as staff and holds `perm` for it; else 404."""
+    return get_object_for_user(request, _projects(), pk, perm=perm)
 
 
-def get_venue_for_user(request, pk):
-    return get_object_or_404(
-        Venue.objects.for_user(request.user).select_related("federation"), pk=pk
-    )
+def get_milestone_for_user(request, pk, *, perm):
+    return get_object_for_user(request, Milestone.objects.select_related("project"), pk, perm=perm)
 
 
-def get_venue_for_editing(request, pk):
-    venue = get_venue_for_user(request, pk)
-    if not Venue.objects.editable_by(request.user).filter(pk=venue.pk).exists():
-        raise Http404
-    return venue
-
-
-def _own_federation(user):
-    """The federation that new records of this user belong to, if they may create any."""
-    return Federation.objects.editable_by(user).filter(pk=user_scope(user).federation_id).first()
-
-
-def _lead_federation_or_404(user):
-    federation = _own_federation(user)
-    if federation is None:
-        raise Http404
-    return federation
+def get_venue_for_user(request, pk, *, perm="cooperation.view_venue"):
+    return get_object_for_user(request, Venue.objects.select_related("federation"), pk, perm=perm)
 
 
 # --- projects ----------------------------------------------------------------------------
@@ -143,41 +111,15 @@ def _lead_federation_or_404(user):
 @login_required
 @permission_required("cooperation.view_project", raise_exception=True)
 def project_list(request):
-    readable = Project.objects.for_user(request.user)
-    span = readable.aggregate(first=Min("planned_start"), last=Max("planned_end"))
-    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
-    form = ProjectFilterForm(
-        request.GET or None, federations=Federation.objects.for_user(request.user), years=years
-    )
-    projects = _project_queryset().for_user(request.user).with_delay()
-    if form.is_valid():
-        data = form.cleaned_data
-        if q := data["q"].strip():
-            projects = projects.filter(
-                Q(title__icontains=q) | Q(description__icontains=q) | Q(department__icontains=q)
-            )
-        if data["pillar"]:
-            projects = projects.filter(pillar=data["pillar"])
-        if data["federation"]:
-            projects = projects.involving(data["federation"])
-        if data["status"]:
-            projects = projects.filter(status=data["status"])
-        if data["delayed"]:
-            projects = projects.filter(is_delayed=data["delayed"] == "yes")
-        if data["year"]:
-            projects = projects.active_in(data["year"])
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    projects = _projects().for_user(request.user)
+    filterset = ProjectFilterSet(request.GET, projects, request=request)
     return render(
         request,
         "cooperation/project_list.html",
         {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "can_add": request.user.has_perm("cooperation.add_project")
-            and _own_federation(request.user) is not None,
+            "filterset": filterset,
+            "page": paginate(request, filterset.qs, PAGE_SIZE),
+            "can_add": may_create(request.user, "cooperation.add_project"),
         },
     )
 
@@ -185,11 +127,13 @@ def project_list(request):
 def project_detail(request, pk):
     """Staff of the agreement's parties get the working page; anyone else gets the public
     page of a public project, and 404 for any other."""
-    if request.user.is_authenticated and request.user.has_perm("cooperation.view_project"):
-        project = _project_queryset().for_user(request.user).with_delay().filter(pk=pk).first()
-        if project is not None:
-            return _staff_detail(request, project)
-    project = get_object_or_404(_project_queryset().public().with_delay(), pk=pk)
+    try:
+        project = get_project_for_user(request, pk)
+    except Http404:
+        project = None
+    if project is not None:
+        return _staff_detail(request, project)
+    project = get_object_or_404(_projects().public(), pk=pk)
     updates = project.updates.public().select_related("federation").prefetch_related("attachments")
     return render(
         request,
@@ -199,11 +143,7 @@ def project_detail(request, pk):
 
 
 def _staff_detail(request, project, *, milestone_form=None, update_form=None, status=200):
-    can_edit = Project.objects.editable_by(request.user).filter(pk=project.pk).exists()
-    can_update = Project.objects.updatable_by(request.user).filter(
-        pk=project.pk
-    ).exists() and request.user.has_perm("cooperation.add_progressupdate")
-    can_edit = can_edit and request.user.has_perm("cooperation.change_project")
+    can_edit = request.user.has_perm("cooperation.change_project", project)
     milestones = list(project.milestones.all())
     updates = list(
         project.updates.select_related("federation", "author").prefetch_related("attachments")
@@ -232,7 +172,7 @@ def _staff_detail(request, project, *, milestone_form=None, update_form=None, st
             "timeline": timeline,
             "today": today(),
             "can_edit": can_edit,
-            "can_update": can_update,
+            "can_update": request.user.has_perm("cooperation.add_progressupdate", project),
             "transitions": transitions if can_edit else [],
             "milestone_form": milestone_form or NewMilestoneForm(prefix="milestone"),
             "update_form": update_form or ProgressUpdateForm(prefix="update"),
@@ -245,47 +185,64 @@ def _staff_detail(request, project, *, milestone_form=None, update_form=None, st
 @login_required
 @permission_required("cooperation.add_project", raise_exception=True)
 def project_create(request):
-    lead = _lead_federation_or_404(request.user)
+    lead = services.own_federation(request.user)
+    if lead is None:
+        raise Http404
     form = ProjectForm(request.POST or None, lead_federation=lead)
     if request.method == "POST" and form.is_valid():
-        project = form.save()
-        messages.success(request, _("Project %(title)s was created.") % {"title": project.title})
-        return redirect(project)
+        try:
+            project = services.project_create(
+                actor=request.user,
+                project=form.instance,
+                partner_federations=form.cleaned_data["partner_federations"],
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request, _("Project %(title)s was created.") % {"title": project.title}
+            )
+            return redirect(project)
     return render(request, "cooperation/project_form.html", {"form": form, "project": None})
 
 
 @login_required
 @permission_required("cooperation.change_project", raise_exception=True)
 def project_update(request, pk):
-    project = get_project_for_editing(request, pk)
+    project = get_project_for_user(request, pk, perm="cooperation.change_project")
     form = ProjectForm(
-        request.POST or None,
-        instance=project,
-        lead_federation=project.lead_federation,
+        request.POST or None, instance=project, lead_federation=project.lead_federation
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Project %(title)s was saved.") % {"title": project.title})
-        return redirect(project)
+        try:
+            services.project_update(
+                actor=request.user,
+                project=form.instance,
+                partner_federations=form.cleaned_data["partner_federations"],
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Project %(title)s was saved.") % {"title": project.title})
+            return redirect(project)
     return render(request, "cooperation/project_form.html", {"form": form, "project": project})
 
 
 @require_POST
 @login_required
 @permission_required("cooperation.change_project", raise_exception=True)
-def project_status(request, pk):
-    project = get_project_for_editing(request, pk)
+def project_status_change(request, pk):
+    project = get_project_for_user(request, pk, perm="cooperation.change_project")
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose a valid status."))
         return redirect(project)
     try:
-        project = services.project_change_status(
+        project = services.project_status_change(
             actor=request.user, project=project, status=form.cleaned_data["status"]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.success(
             request,
@@ -300,38 +257,33 @@ def project_status(request, pk):
 @require_POST
 @login_required
 @permission_required("cooperation.add_milestone", raise_exception=True)
-def milestone_add(request, pk):
-    project = get_project_for_editing(request, pk)
+def milestone_create(request, pk):
+    project = get_project_for_user(request, pk, perm="cooperation.add_milestone")
     form = NewMilestoneForm(request.POST, prefix="milestone")
     if form.is_valid():
         try:
-            services.milestone_add(actor=request.user, project=project, **form.cleaned_data)
+            services.milestone_create(actor=request.user, project=project, milestone=form.instance)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("The milestone was added."))
             return redirect(project)
     return _staff_detail(request, project, milestone_form=form, status=400)
 
 
-def _milestone_for_editing(request, pk):
-    return get_object_or_404(
-        Milestone.objects.for_user(request.user)
-        .editable_by(request.user)
-        .select_related("project"),
-        pk=pk,
-    )
-
-
 @login_required
 @permission_required("cooperation.change_milestone", raise_exception=True)
 def milestone_update(request, pk):
-    milestone = _milestone_for_editing(request, pk)
+    milestone = get_milestone_for_user(request, pk, perm="cooperation.change_milestone")
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The milestone was saved."))
-        return redirect(milestone.project)
+        try:
+            services.milestone_update(actor=request.user, milestone=form.instance)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The milestone was saved."))
+            return redirect(milestone.project)
     return render(
         request,
         "cooperation/milestone_form.html",
@@ -342,8 +294,8 @@ def milestone_update(request, pk):
 @require_POST
 @login_required
 @permission_required("cooperation.change_milestone", raise_exception=True)
-def milestone_done(request, pk):
-    milestone = _milestone_for_editing(request, pk)
+def milestone_mark_done(request, pk):
+    milestone = get_milestone_for_user(request, pk, perm="cooperation.change_milestone")
     services.milestone_mark_done(actor=request.user, milestone=milestone, done_on=today())
     messages.success(request, _("The milestone is marked as done."))
     return redirect(milestone.project)
@@ -352,24 +304,19 @@ def milestone_done(request, pk):
 @require_POST
 @login_required
 @permission_required("cooperation.add_progressupdate", raise_exception=True)
-def update_add(request, pk):
-    project = get_project_for_updates(request, pk)
+def progress_update_create(request, pk):
+    project = get_project_for_user(request, pk)
+    if not request.user.has_perm("cooperation.add_progressupdate", project):
+        raise Http404
     form = ProgressUpdateForm(request.POST, request.FILES, prefix="update")
     if form.is_valid():
-        data = form.cleaned_data
+        form.instance.project = project
         try:
-            services.progress_update_add(
-                actor=request.user,
-                project=project,
-                happened_on=data["happened_on"],
-                text=data["text"],
-                is_public=data["is_public"],
-                files=data["files"],
+            services.progress_update_create(
+                actor=request.user, update=form.instance, files=form.cleaned_data["files"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
-        except PermissionDenied:
-            raise Http404 from None
+            show_on_form(form, error)
         else:
             messages.success(request, _("The progress update was added."))
             return redirect(project)
@@ -394,8 +341,8 @@ def attachment_download(request, pk):
 @login_required
 @permission_required("cooperation.view_agreement", raise_exception=True)
 def agreement_detail(request, pk):
-    agreement = get_object_or_404(
-        Agreement.objects.for_user(request.user).prefetch_related("parties", "phases"), pk=pk
+    agreement = get_object_for_user(
+        request, Agreement.objects.prefetch_related("parties", "phases"), pk
     )
     by_pillar = (
         Project.objects.for_user(request.user)
@@ -418,8 +365,8 @@ def agreement_detail(request, pk):
 
 @login_required
 @permission_required("cooperation.view_agreement", raise_exception=True)
-def agreement_document(request, pk):
-    agreement = get_object_or_404(Agreement.objects.for_user(request.user), pk=pk)
+def agreement_document_download(request, pk):
+    agreement = get_object_for_user(request, Agreement, pk)
     if not agreement.document:
         raise Http404
     # The type comes from the stored file, never from document_name (which a user typed).
@@ -434,32 +381,15 @@ def agreement_document(request, pk):
 @login_required
 @permission_required("cooperation.view_venue", raise_exception=True)
 def venue_list(request):
-    form = VenueFilterForm(
-        request.GET or None, federations=Federation.objects.for_user(request.user)
-    )
     venues = Venue.objects.for_user(request.user).select_related("federation")
-    if form.is_valid():
-        data = form.cleaned_data
-        if q := data["q"].strip():
-            venues = venues.filter(Q(name__icontains=q) | Q(address__icontains=q))
-        if data["federation"]:
-            venues = venues.filter(federation__code=data["federation"])
-        if data["kind"]:
-            venues = venues.filter(kind=data["kind"])
-        if data["open_to_partners"]:
-            venues = venues.filter(open_to_partners=data["open_to_partners"] == "yes")
-    page = Paginator(venues, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filterset = VenueFilterSet(request.GET, venues, request=request)
     return render(
         request,
         "cooperation/venue_list.html",
         {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "can_add": request.user.has_perm("cooperation.add_venue")
-            and _own_federation(request.user) is not None,
+            "filterset": filterset,
+            "page": paginate(request, filterset.qs, PAGE_SIZE),
+            "can_add": may_create(request.user, "cooperation.add_venue"),
         },
     )
 
@@ -468,13 +398,12 @@ def venue_list(request):
 @permission_required("cooperation.view_venue", raise_exception=True)
 def venue_detail(request, pk):
     venue = get_venue_for_user(request, pk)
-    can_edit = Venue.objects.editable_by(request.user).filter(pk=venue.pk).exists()
     return render(
         request,
         "cooperation/venue_detail.html",
         {
             "venue": venue,
-            "can_edit": can_edit and request.user.has_perm("cooperation.change_venue"),
+            "can_edit": request.user.has_perm("cooperation.change_venue", venue),
             "history": history_entries(venue, show_personal=False),
         },
     )
@@ -483,22 +412,31 @@ def venue_detail(request, pk):
 @login_required
 @permission_required("cooperation.add_venue", raise_exception=True)
 def venue_create(request):
-    federation = _lead_federation_or_404(request.user)
-    form = VenueForm(request.POST or None, federation=federation)
+    if not may_create(request.user, "cooperation.add_venue"):
+        raise Http404
+    form = VenueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        venue = form.save()
-        messages.success(request, _("Venue %(name)s was added.") % {"name": venue.name})
-        return redirect(venue)
+        try:
+            venue = services.venue_create(actor=request.user, venue=form.instance)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Venue %(name)s was added.") % {"name": venue.name})
+            return redirect(venue)
     return render(request, "cooperation/venue_form.html", {"form": form, "venue": None})
 
 
 @login_required
 @permission_required("cooperation.change_venue", raise_exception=True)
 def venue_update(request, pk):
-    venue = get_venue_for_editing(request, pk)
-    form = VenueForm(request.POST or None, instance=venue, federation=venue.federation)
+    venue = get_venue_for_user(request, pk, perm="cooperation.change_venue")
+    form = VenueForm(request.POST or None, instance=venue)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Venue %(name)s was saved.") % {"name": venue.name})
-        return redirect(venue)
+        try:
+            services.venue_update(actor=request.user, venue=form.instance)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Venue %(name)s was saved.") % {"name": venue.name})
+            return redirect(venue)
     return render(request, "cooperation/venue_form.html", {"form": form, "venue": venue})

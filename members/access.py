@@ -76,6 +76,14 @@ def declare(perm: str, *, roles, object_rule=None):
     rules.set_perm(perm, rule)
 
 
+def may_create(user, perm: str) -> bool:
+    """ "May create" on the portal's pages: the role holds the add permission and the user has
+    a federation of their own to create the record in. Administrators, who have none, create
+    in the admin."""
+    scope = user_scope(user)
+    return user.has_perm(perm) and scope.federation_id is not None and scope.can_edit
+
+
 def get_object_for_user(request, queryset, pk, *, perm=None):
     """The object with this pk if the user reads it, else 404. With `perm`, also 404 unless
     the user holds `perm` for that object: a page never tells whether another federation's

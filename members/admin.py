@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from members import services
 from members.admin_scoping import (
     FederationScopedAdmin,
     FederationScopedInline,
     PortalAdminMixin,
     PortalModelAdmin,
     ScopedHistoryAdmin,
+    ServiceWritesAdminMixin,
 )
 from members.history import MASKERS
 from members.models import Federation, Honour, Member, Organisation, StaffProfile, User
@@ -50,7 +52,7 @@ class StaffProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(PortalAdminMixin, BaseUserAdmin):
+class UserAdmin(ServiceWritesAdminMixin, PortalAdminMixin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("name", "email")}),
@@ -80,27 +82,43 @@ class UserAdmin(PortalAdminMixin, BaseUserAdmin):
 
     def has_change_permission(self, request, obj=None):
         # A superuser's account (its password, say) is changed only by a superuser.
-        return super().has_change_permission(request, obj) and _may_touch(request, obj)
+        return super().has_change_permission(request, obj) and (
+            obj is None or services.may_change_account(request.user, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _may_touch(request, obj)
+        return super().has_delete_permission(request, obj) and (
+            obj is None or services.may_change_account(request.user, obj)
+        )
 
+    def save_model(self, request, obj, form, change):
+        services.user_save(actor=request.user, user=obj)
 
-def _may_touch(request, user):
-    return user is None or not user.is_superuser or request.user.is_superuser
+    def delete_model(self, request, obj):
+        services.user_delete(actor=request.user, user=obj)
+
+    def save_inline(self, request, parent, row, *, created):
+        # The only inline is the staff profile, which is never deleted here (can_delete).
+        services.staff_profile_save(actor=request.user, profile=row)
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(PortalAdminMixin, ScopedHistoryAdmin):
+class StaffProfileAdmin(ServiceWritesAdminMixin, PortalAdminMixin, ScopedHistoryAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation__federation"]
     search_fields = ["user__username", "user__name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
 
+    def save_model(self, request, obj, form, change):
+        services.staff_profile_save(actor=request.user, profile=obj)
+
+    def delete_model(self, request, obj):
+        services.staff_profile_delete(actor=request.user, profile=obj)
+
 
 @admin.register(Federation)
-class FederationAdmin(PortalModelAdmin):
+class FederationAdmin(ServiceWritesAdminMixin, PortalModelAdmin):
     list_display = ["code", "name", "city", "short_name"]
     search_fields = ["code", "name", "city"]
 
@@ -108,18 +126,25 @@ class FederationAdmin(PortalModelAdmin):
         # Federations are managed by superusers; others see their own and its partners.
         return super().get_queryset(request).for_user(request.user)
 
+    def save_model(self, request, obj, form, change):
+        services.federation_save(actor=request.user, federation=obj)
+
+    def delete_model(self, request, obj):
+        services.federation_delete(actor=request.user, federation=obj)
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(FederationScopedAdmin):
+class OrganisationAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
     list_display = ["name", "kind", "federation", "parent"]
     list_filter = ["federation", "kind"]
     search_fields = ["name"]
     list_select_related = ["federation", "parent"]
 
     def save_model(self, request, obj, form, change):
-        if obj.parent_id:
-            obj.federation_id = obj.parent.federation_id
-        super().save_model(request, obj, form, change)
+        services.organisation_save(actor=request.user, organisation=obj)
+
+    def delete_model(self, request, obj):
+        services.organisation_delete(actor=request.user, organisation=obj)
 
 
 class HonourInline(FederationScopedInline):
@@ -127,7 +152,7 @@ class HonourInline(FederationScopedInline):
 
 
 @admin.register(Member)
-class MemberAdmin(FederationScopedAdmin):
+class MemberAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
     """Personal data is masked for anyone outside the member's own federation: in the list,
     and on the (read-only) page a partner sees. The history of values is kept out of the
     admin for the same reason; staff read it, masked as needed, on the member's page."""
@@ -164,6 +189,21 @@ class MemberAdmin(FederationScopedAdmin):
             readonly += ["masked_id_number", "masked_mobile"]
         return readonly
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.member_update(actor=request.user, member=obj)
+        else:
+            services.member_create(actor=request.user, member=obj)
+
+    def delete_model(self, request, obj):
+        services.member_delete(actor=request.user, member=obj)
+
+    def save_inline(self, request, parent, row, *, created):
+        services.honour_save(actor=request.user, honour=row)  # the only inline: honours
+
+    def delete_inline(self, request, row):
+        services.honour_delete(actor=request.user, honour=row)
+
     @admin.display(description=_("resident ID number"))
     def masked_id_number(self, obj):
         return obj.masked_id_number
@@ -174,9 +214,15 @@ class MemberAdmin(FederationScopedAdmin):
 
 
 @admin.register(Honour)
-class HonourAdmin(FederationScopedAdmin):
+class HonourAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
     list_display = ["member", "kind", "level", "year"]
     list_filter = ["kind", "level", "member__federation"]
     search_fields = ["member__name", "member__card_number"]
     list_select_related = ["member"]
     autocomplete_fields = ["member"]
+
+    def save_model(self, request, obj, form, change):
+        services.honour_save(actor=request.user, honour=obj)
+
+    def delete_model(self, request, obj):
+        services.honour_delete(actor=request.user, honour=obj)

@@ -18,6 +18,7 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -248,3 +249,41 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ServiceWritesAdminMixin:
+    """An admin that writes through its app's services (members.services explains why).
+
+    The admin says which: `save_model` and `delete_model` call the record's services, and
+    `save_inline(request, parent, row, created)` / `delete_inline(request, row)` those of
+    its inline rows. When the record's service writes the many-to-many fields too
+    (`service_writes_m2m`), the form's own m2m save is skipped. A bulk deletion deletes each
+    object through `delete_model`, all or none.
+    """
+
+    service_writes_m2m = False
+
+    def save_related(self, request, form, formsets, change):
+        if not self.service_writes_m2m:
+            form.save_m2m()
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)  # builds the rows; the services write them
+        for row in formset.deleted_objects:
+            self.delete_inline(request, row)
+        created = {id(row) for row in formset.new_objects}
+        for row in rows:
+            self.save_inline(request, form.instance, row, created=id(row) in created)
+
+    def save_inline(self, request, parent, row, *, created):
+        raise NotImplementedError(f"{type(self).__name__} has inline rows: name their service")
+
+    def delete_inline(self, request, row):
+        raise NotImplementedError(f"{type(self).__name__} has inline rows: name their service")
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)

@@ -1,10 +1,18 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
 
 from members import idcard
 from members.models import Member, Organisation
 from members.validators import normalise_mobile
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO value it expects."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 (Django's own name)
+        super().__init__(attrs, format)
 
 
 class MemberForm(forms.ModelForm):
@@ -23,7 +31,7 @@ class MemberForm(forms.ModelForm):
             "employment_form",
             "join_date",
         ]
-        widgets = {"join_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"join_date": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,22 +53,6 @@ class MemberForm(forms.ModelForm):
 
     def clean_mobile(self):
         return normalise_mobile(self.cleaned_data["mobile"])
-
-
-class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    federation = forms.ChoiceField(label=_("Federation"), required=False)
-    employment_form = forms.ChoiceField(
-        label=_("Employment form"),
-        required=False,
-        choices=[("", _("All employment forms")), *Member.EmploymentForm.choices],
-    )
-
-    def __init__(self, *args, federations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["federation"].choices = [("", _("All federations"))] + [
-            (f.code, f.name) for f in federations
-        ]
 
 
 class PortalAuthenticationForm(AuthenticationForm):

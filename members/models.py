@@ -90,15 +90,18 @@ class OrganisationQuerySet(FederationScopedQuerySet):
     federation_field = "federation"
 
 
+class OrganisationKind(models.TextChoices):
+    FEDERATION = "federation", _("federation office")
+    DISTRICT = "district", _("district or county union")
+    INDUSTRY = "industry", _("industry union")
+    GRASSROOTS = "grassroots", _("grassroots union")
+
+
 class Organisation(models.Model):
     """A union inside a federation's tree: the federation's own office, district/county
     unions, industry unions and grassroots unions."""
 
-    class Kind(models.TextChoices):
-        FEDERATION = "federation", _("federation office")
-        DISTRICT = "district", _("district or county union")
-        INDUSTRY = "industry", _("industry union")
-        GRASSROOTS = "grassroots", _("grassroots union")
+    Kind = OrganisationKind
 
     federation = models.ForeignKey(
         Federation,
@@ -129,7 +132,7 @@ class Organisation(models.Model):
                 fields=["federation", "name"], name="members_organisation_name_unique"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["federation", "district", "industry", "grassroots"]),
+                condition=Q(kind__in=OrganisationKind.values),
                 name="members_organisation_kind_valid",
             ),
             models.CheckConstraint(
@@ -191,7 +194,7 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("staff profiles")
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in Role]),
+                condition=Q(role__in=Role.values),
                 name="members_staffprofile_role_valid",
             ),
         ]
@@ -235,12 +238,15 @@ class MemberQuerySet(FederationScopedQuerySet):
         return self.filter(federation_id=scope.federation_id)
 
 
+class Gender(models.TextChoices):
+    MALE = "M", pgettext_lazy("gender", "male")
+    FEMALE = "F", pgettext_lazy("gender", "female")
+
+
 class Member(models.Model):
     """A union member (会员) of a federation, registered through one of its organisations."""
 
-    class Gender(models.TextChoices):
-        MALE = "M", pgettext_lazy("gender", "male")
-        FEMALE = "F", pgettext_lazy("gender", "female")
+    Gender = Gender
 
     class EmploymentForm(models.TextChoices):
         EMPLOYEE = "employee", _("employee with a labour contract")
@@ -333,7 +339,7 @@ class Member(models.Model):
                 name="members_member_mobile_shape",
             ),
             models.CheckConstraint(
-                condition=Q(gender__in=["M", "F"]), name="members_member_gender_valid"
+                condition=Q(gender__in=Gender.values), name="members_member_gender_valid"
             ),
         ]
         indexes = [models.Index(fields=["federation", "name"], name="members_member_fed_name")]

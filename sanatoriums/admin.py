@@ -1,19 +1,33 @@
+"""The admin of bases, photos, themes and recognitions. Every write goes through
+sanatoriums.services, as on the portal's pages."""
+
 from django.contrib import admin
 
 from members.admin_scoping import (
     FederationScopedAdmin,
     FederationScopedInline,
     PortalModelAdmin,
+    ReadOnlyAdminMixin,
+    ServiceWritesAdminMixin,
 )
-from members.scoping import user_scope
+from sanatoriums import services
 from sanatoriums.models import Photo, Recognition, Sanatorium, Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(PortalModelAdmin):
+class ThemeAdmin(ServiceWritesAdminMixin, PortalModelAdmin):
     list_display = ["key", "name_zh", "name_en", "icon", "position"]
     list_editable = ["position"]
     search_fields = ["key", "name_zh", "name_en"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.theme_update(actor=request.user, theme=obj)
+        else:
+            services.theme_create(actor=request.user, theme=obj)
+
+    def delete_model(self, request, obj):
+        services.theme_delete(actor=request.user, theme=obj)
 
 
 class PhotoInline(FederationScopedInline):
@@ -28,20 +42,15 @@ class PhotoInline(FederationScopedInline):
         return False
 
 
-class RecognitionInline(admin.TabularInline):
+class RecognitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Recognition
     fk_name = "sanatorium"
     extra = 0
     fields = ["federation", "status", "valid_from", "valid_until", "reason", "decided_by"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Sanatorium)
-class SanatoriumAdmin(FederationScopedAdmin):
+class SanatoriumAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
     list_display = ["name", "federation", "region", "stars", "beds", "status"]
     list_filter = ["federation", "status", "stars", "themes"]
     search_fields = ["name", "region", "address"]
@@ -50,20 +59,34 @@ class SanatoriumAdmin(FederationScopedAdmin):
     inlines = [PhotoInline, RecognitionInline]
 
     def get_readonly_fields(self, request, obj=None):
+        # The owner of a new base is the federation of the member of staff who adds it
+        # (services.sanatorium_create); only an administrator names it.
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly if request.user.is_superuser else [*readonly, "federation"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            # A new base belongs to the federation of the member of staff who adds it.
-            federation_id = user_scope(request.user).federation_id
-            if federation_id is not None:
-                obj.federation_id = federation_id
-        super().save_model(request, obj, form, change)
+        themes = form.cleaned_data["themes"]
+        if change:
+            services.sanatorium_update(actor=request.user, sanatorium=obj, themes=themes)
+        else:
+            services.sanatorium_create(actor=request.user, sanatorium=obj, themes=themes)
+
+    service_writes_m2m = True  # the base's services write its themes
+
+    def save_inline(self, request, parent, row, *, created):
+        # Only photos are written here (recognitions are read-only, photos are added on the
+        # portal's page): their caption and position, or their removal.
+        services.photo_update(actor=request.user, photo=row)
+
+    def delete_inline(self, request, row):
+        services.photo_delete(actor=request.user, photo=row)
+
+    def delete_model(self, request, obj):
+        services.sanatorium_delete(actor=request.user, sanatorium=obj)
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(FederationScopedAdmin):
+class RecognitionAdmin(ReadOnlyAdminMixin, FederationScopedAdmin):
     """Read-only: recognitions change only through the workflow (propose, decide, revoke)
     on the portal's pages, which checks who may decide."""
 
@@ -79,12 +102,3 @@ class RecognitionAdmin(FederationScopedAdmin):
     list_filter = ["status", "federation", "owner_federation"]
     search_fields = ["sanatorium__name"]
     list_select_related = ["sanatorium", "federation", "proposed_by", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,12 +6,15 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from members.models import User
+from sanatoriums import services
 from sanatoriums.models import Recognition, Sanatorium, Theme
-from sanatoriums.services import photo_store
 from sanatoriums.themes import ensure_themes
 
+#: The change reason on the history rows the demo writes (it acts as no user).
+REASON = "seed_demo"
+
 # (owner, name, region, address, stars, themes, beds, colour, recognition by the partner)
-# recognition: "valid", "expired", "future", "proposed", "rejected", "revoked"
+# recognition: "valid", "expired", "proposed", "rejected", "revoked"
 BASES = [
     (
         "HZ",
@@ -120,6 +123,8 @@ def _picture(colour, seed):
 
 
 def seed(*, federations, agreement, scale, rng):
+    """The bases of BASES (`scale` copies of each), their photos and recognitions, written by
+    the services as a command (no acting user, REASON on the history rows)."""
     today = timezone.localdate()
     ensure_themes(Theme)
     themes = {theme.key: theme for theme in Theme.objects.all()}
@@ -132,34 +137,44 @@ def seed(*, federations, agreement, scale, rng):
         ):
             if copy > 1:
                 name = f"{name}（{copy}号院区）"
-            base, created = Sanatorium.objects.get_or_create(
-                federation=federations[code],
-                name=name,
-                defaults={
-                    "region": region,
-                    "address": address,
-                    "stars": stars,
-                    "certified_on": datetime.date(2020 + index % 4, 3 + index, 15),
-                    "beds": beds,
-                    "meal_seats": beds + 40,
-                    "facilities": "标准间、家庭房、健身房、职工书屋、医务室",
-                    "accessibility": "主楼设无障碍通道和电梯，配备无障碍客房 2 间",
-                    "contact_name": rng.choice(["王", "李", "陈", "张"]) + "老师",
-                    "contact_phone": f"0{571 if code == 'HZ' else 574}-8{index}{copy:02d}6688",
-                    "description": f"{name}位于{region}，是{federations[code].name}认定的"
-                    f"职工疗休养基地，可接待 10 至 30 人的团组。",
-                },
-            )
-            if not created:
+            if Sanatorium.objects.filter(federation=federations[code], name=name).exists():
                 continue
-            base.themes.set([themes[key] for key in keys if key in themes])
+            base = services.sanatorium_create(
+                actor=None,
+                sanatorium=Sanatorium(
+                    federation=federations[code],
+                    name=name,
+                    region=region,
+                    address=address,
+                    stars=stars,
+                    certified_on=datetime.date(2020 + index % 4, 3 + index, 15),
+                    beds=beds,
+                    meal_seats=beds + 40,
+                    facilities="标准间、家庭房、健身房、职工书屋、医务室",
+                    accessibility="主楼设无障碍通道和电梯，配备无障碍客房 2 间",
+                    contact_name=rng.choice(["王", "李", "陈", "张"]) + "老师",
+                    contact_phone=f"0{571 if code == 'HZ' else 574}-8{index}{copy:02d}6688",
+                    description=f"{name}位于{region}，是{federations[code].name}认定的"
+                    f"职工疗休养基地，可接待 10 至 30 人的团组。",
+                ),
+                themes=[themes[key] for key in keys if key in themes],
+                reason=REASON,
+            )
             if copy == 1:
-                photo_store(sanatorium=base, image=_picture(colour, index), caption=name)
+                services.photo_store(
+                    actor=None,
+                    sanatorium=base,
+                    image=_picture(colour, index),
+                    caption=name,
+                    reason=REASON,
+                )
             partner = partner_of[code]
             _recognise(base, federations[partner], state, staff[code], approver[partner], today)
 
 
 def _recognise(base, federation, state, proposer, decider, today):
+    """A recognition in `state` as if proposed and decided over a year ago: recorded as it
+    stands (services.recognition_import), since the workflow decides only today."""
     days = datetime.timedelta
     recognition = Recognition(
         sanatorium=base,
@@ -192,4 +207,4 @@ def _recognise(base, federation, state, proposer, decider, today):
         recognition.reason = "接待能力暂不满足团组要求，请完善后重新申报"
     if state == "revoked":
         recognition.reason = "基地改造期间暂停接待"
-    recognition.save()
+    services.recognition_import(actor=None, recognition=recognition, reason=REASON)

@@ -4,35 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.forms import DateInput
 from members.models import Federation
-from sanatoriums.models import PHOTO_MAX_BYTES, Sanatorium, Theme
-
-
-class DirectoryFilterForm(forms.Form):
-    """The public directory's filters. They travel in the URL, so a link can be shared."""
-
-    q = forms.CharField(label=_("Search by name"), required=False, max_length=50)
-    open_to = forms.ChoiceField(label=_("Open to members of"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), required=False)
-    stars = forms.TypedChoiceField(
-        label=_("Star rating"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("Any rating"))]
-        + [(n, _("%(n)s stars or more") % {"n": n}) for n in range(5, 0, -1)],
-    )
-
-    def __init__(self, *args, federations, themes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["open_to"].choices = [("", _("Anyone"))] + [
-            (f.code, _("%(city)s members") % {"city": f.display_city}) for f in federations
-        ]
-        self.fields["city"].choices = [("", _("All cities"))] + [
-            (f.code, f.display_city) for f in federations
-        ]
-        self.fields["theme"].choices = [("", _("All themes"))] + [(t.key, t.name) for t in themes]
+from sanatoriums.models import PHOTO_MAX_BYTES, Sanatorium
 
 
 class SanatoriumForm(forms.ModelForm):
@@ -58,17 +32,11 @@ class SanatoriumForm(forms.ModelForm):
         ]
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "certified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "certified_on": DateInput(),
             "facilities": forms.Textarea(attrs={"rows": 3}),
             "accessibility": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def __init__(self, *args, federation, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The owner is the user's own federation, never chosen in the form.
-        self.instance.federation = federation
-        self.fields["themes"].queryset = Theme.objects.all()
 
 
 class PhotoForm(forms.Form):
@@ -116,12 +84,12 @@ class DecisionForm(forms.Form):
     valid_from = forms.DateField(
         label=_("Valid from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     reason = forms.CharField(
         label=_("Reason for rejection"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -68,10 +68,13 @@ class SanatoriumQuerySet(FederationScopedQuerySet):
         return self.active().filter(Q(federation=federation) | Q(pk__in=recognised))
 
 
+class SanatoriumStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+
+
 class Sanatorium(models.Model):
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
+    Status = SanatoriumStatus
 
     federation = models.ForeignKey(
         "members.Federation",
@@ -117,7 +120,10 @@ class Sanatorium(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+        _("status"),
+        max_length=20,
+        choices=SanatoriumStatus.choices,
+        default=SanatoriumStatus.ACTIVE,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -134,7 +140,7 @@ class Sanatorium(models.Model):
                 condition=Q(stars__gte=1) & Q(stars__lte=5), name="sanatoriums_sanatorium_stars_1_5"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "suspended"]),
+                condition=Q(status__in=SanatoriumStatus.values),
                 name="sanatoriums_sanatorium_status_valid",
             ),
             models.UniqueConstraint(
@@ -204,7 +210,7 @@ class RecognitionQuerySet(FederationScopedQuerySet):
     federation_field = "sanatorium__federation"
 
     def open(self):
-        return self.filter(status__in=Recognition.OPEN_STATUSES)
+        return self.filter(status__in=OPEN_RECOGNITION_STATUSES)
 
     def current(self, *, on=None):
         """Approved and valid on the day (today in Asia/Shanghai by default)."""
@@ -240,6 +246,19 @@ class RecognitionQuerySet(FederationScopedQuerySet):
         return self.decidable_by(user).filter(status=Recognition.Status.PROPOSED)
 
 
+class RecognitionStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    REVOKED = "revoked", _("revoked")
+
+
+#: At most one open recognition per base and recognising federation.
+OPEN_RECOGNITION_STATUSES = [RecognitionStatus.PROPOSED, RecognitionStatus.APPROVED]
+#: Closed by a decision that must give its reason.
+REASONED_RECOGNITION_STATUSES = [RecognitionStatus.REJECTED, RecognitionStatus.REVOKED]
+
+
 class Recognition(models.Model):
     """A federation's recognition (互认) of another federation's base for its own members.
 
@@ -248,13 +267,7 @@ class Recognition(models.Model):
     approved recognition whose validity ended before today.
     """
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", _("proposed")
-        APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
-        REVOKED = "revoked", _("revoked")
-
-    OPEN_STATUSES = (Status.PROPOSED, Status.APPROVED)
+    Status = RecognitionStatus
 
     sanatorium = models.ForeignKey(
         Sanatorium,
@@ -277,7 +290,10 @@ class Recognition(models.Model):
         related_name="recognitions",
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+        _("status"),
+        max_length=20,
+        choices=RecognitionStatus.choices,
+        default=RecognitionStatus.PROPOSED,
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -313,7 +329,7 @@ class Recognition(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["sanatorium", "federation"],
-                condition=Q(status__in=["proposed", "approved"]),
+                condition=Q(status__in=OPEN_RECOGNITION_STATUSES),
                 name="sanatoriums_recognition_one_open",
                 violation_error_message=_(
                     "This base already has an open recognition by this federation."
@@ -324,11 +340,11 @@ class Recognition(models.Model):
                 name="sanatoriums_recognition_not_own_base",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["proposed", "approved", "rejected", "revoked"]),
+                condition=Q(status__in=RecognitionStatus.values),
                 name="sanatoriums_recognition_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="approved")
+                condition=~Q(status=RecognitionStatus.APPROVED)
                 | (
                     Q(valid_from__isnull=False)
                     & Q(valid_until__isnull=False)
@@ -337,7 +353,7 @@ class Recognition(models.Model):
                 name="sanatoriums_recognition_approved_has_validity",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["rejected", "revoked"]) | ~Q(reason=""),
+                condition=~Q(status__in=REASONED_RECOGNITION_STATUSES) | ~Q(reason=""),
                 name="sanatoriums_recognition_reason_given",
             ),
         ]

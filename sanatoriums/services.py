@@ -1,13 +1,15 @@
-"""Writes on sanatorium bases: photos and the recognition workflow.
+"""Writes on sanatorium bases, their photos and themes, and the recognition workflow.
 
-Each function takes the acting user, checks that they may act, validates, and writes in one
-transaction; history rows record the actor through django-simple-history.
+Each function takes the acting user (None for a command or the seeder), asks the one rule
+(`has_perm`, sanatoriums/rules.py) whether they may act, validates, and writes in one
+transaction with the actor on the history row (members.services.record_save).
 """
 
 from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,13 +21,85 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from members.models import Federation
+from members.scoping import user_scope
+from members.services import record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, validate_upload
-from sanatoriums.models import PHOTO_MAX_BYTES, Photo, Recognition, Sanatorium
+from sanatoriums.models import (
+    OPEN_RECOGNITION_STATUSES,
+    PHOTO_MAX_BYTES,
+    Photo,
+    Recognition,
+    Sanatorium,
+    Theme,
+)
 
 logger = logging.getLogger(__name__)
 
 PHOTO_LARGE = (1280, 1280)
 PHOTO_THUMBNAIL = (480, 360)
+
+
+def partner_federations(user, sanatorium: Sanatorium):
+    """The federations a base's owner may ask to recognise it: those the user shares
+    records with (members.scoping), other than the owner itself."""
+    return Federation.objects.for_user(user).exclude(pk=sanatorium.federation_id)
+
+
+# --- bases -----------------------------------------------------------------------------------
+
+
+def sanatorium_create(
+    *, actor, sanatorium: Sanatorium, themes: Iterable[Theme], reason: str = ""
+) -> Sanatorium:
+    """Add a base. It belongs to the actor's own federation; an actor without one (an
+    administrator in the admin, or the seeder) names the owner on the record."""
+    require_perm(actor, "sanatoriums.add_sanatorium")
+    own_federation_id = user_scope(actor).federation_id
+    if own_federation_id is not None:
+        sanatorium.federation_id = own_federation_id
+    with transaction.atomic():
+        record_save(sanatorium, actor=actor, reason=reason)
+        sanatorium.themes.set(themes)
+    return sanatorium
+
+
+def sanatorium_update(*, actor, sanatorium: Sanatorium, themes: Iterable[Theme]) -> Sanatorium:
+    """Save the changes made to `sanatorium` (a form's instance) and its themes."""
+    require_perm(actor, "sanatoriums.change_sanatorium", sanatorium)
+    with transaction.atomic():
+        record_save(sanatorium, actor=actor)
+        sanatorium.themes.set(themes)
+    return sanatorium
+
+
+def sanatorium_delete(*, actor, sanatorium: Sanatorium) -> None:
+    """Delete a base with its photos (their files too) and its recognitions."""
+    require_perm(actor, "sanatoriums.delete_sanatorium", sanatorium)
+    with transaction.atomic():
+        for photo in sanatorium.photos.all():
+            _remove_photo(photo, actor=actor)
+        record_delete(sanatorium, actor=actor)
+
+
+# --- themes (reference data, kept by administrators) -----------------------------------------
+
+
+def theme_create(*, actor, theme: Theme) -> Theme:
+    require_perm(actor, "sanatoriums.add_theme")
+    with transaction.atomic():
+        return record_save(theme, actor=actor)
+
+
+def theme_update(*, actor, theme: Theme) -> Theme:
+    require_perm(actor, "sanatoriums.change_theme", theme)
+    with transaction.atomic():
+        return record_save(theme, actor=actor)
+
+
+def theme_delete(*, actor, theme: Theme) -> None:
+    require_perm(actor, "sanatoriums.delete_theme", theme)
+    with transaction.atomic():
+        record_delete(theme, actor=actor)
 
 
 # --- photos ----------------------------------------------------------------------------------
@@ -42,7 +116,7 @@ def _jpeg(image: Image.Image, box: tuple[int, int]) -> bytes:
 def photo_add(*, actor, sanatorium: Sanatorium, upload, caption: str = "") -> Photo:
     """Check the upload by content, then store a phone-sized JPEG and a thumbnail. Saving
     through Pillow drops the original's EXIF data (camera, place, time)."""
-    _require_editable(actor, sanatorium)
+    require_perm(actor, "sanatoriums.add_photo", sanatorium)
     validate_upload(upload, kinds=IMAGE_KINDS, max_bytes=PHOTO_MAX_BYTES)  # pixels, decoding
     try:
         with Image.open(upload) as original:
@@ -51,38 +125,49 @@ def photo_add(*, actor, sanatorium: Sanatorium, upload, caption: str = "") -> Ph
         raise ValidationError(
             _("The image is damaged or incomplete."), code="file_broken"
         ) from None
-    return photo_store(sanatorium=sanatorium, image=image, caption=caption, actor=actor)
+    return _store_photo(actor=actor, sanatorium=sanatorium, image=image, caption=caption)
 
 
 def photo_store(
-    *, sanatorium: Sanatorium, image: Image.Image, caption: str = "", actor=None
+    *, actor, sanatorium: Sanatorium, image: Image.Image, caption: str = "", reason: str = ""
 ) -> Photo:
-    """Store a checked image as a phone-sized JPEG and a thumbnail."""
+    """Store an image the portal made itself (the demo's pictures), as photo_add does."""
+    require_perm(actor, "sanatoriums.add_photo", sanatorium)
+    return _store_photo(
+        actor=actor, sanatorium=sanatorium, image=image, caption=caption, reason=reason
+    )
+
+
+def _store_photo(*, actor, sanatorium, image, caption, reason="") -> Photo:
     large, small = _jpeg(image, PHOTO_LARGE), _jpeg(image, PHOTO_THUMBNAIL)
     with transaction.atomic():
         position = sanatorium.photos.count()
         photo = Photo(sanatorium=sanatorium, caption=caption, position=position)
-        photo._history_user = actor
         # Stored under random names ending .jpg (sanatoriums.models.photo_path).
         photo.image.save("photo.jpg", ContentFile(large), save=False)
         photo.thumbnail.save("thumbnail.jpg", ContentFile(small), save=False)
-        photo.full_clean()
-        photo.save()
+        record_save(photo, actor=actor, reason=reason)
     return photo
 
 
+def photo_update(*, actor, photo: Photo) -> Photo:
+    """Save a photo's changed caption or position (the admin's inline)."""
+    require_perm(actor, "sanatoriums.change_photo", photo)
+    with transaction.atomic():
+        return record_save(photo, actor=actor)
+
+
 def photo_delete(*, actor, photo: Photo) -> None:
-    _require_editable(actor, photo.sanatorium)
+    require_perm(actor, "sanatoriums.delete_photo", photo)
+    with transaction.atomic():
+        _remove_photo(photo, actor=actor)
+
+
+def _remove_photo(photo: Photo, *, actor) -> None:
     files = [photo.image, photo.thumbnail]
-    photo._history_user = actor
-    photo.delete()
+    record_delete(photo, actor=actor)
     for file in files:
         transaction.on_commit(lambda f=file: f.storage.delete(f.name))
-
-
-def _require_editable(actor, sanatorium):
-    if not Sanatorium.objects.editable_by(actor).filter(pk=sanatorium.pk).exists():
-        raise PermissionDenied
 
 
 # --- recognition (互认) ----------------------------------------------------------------------
@@ -92,9 +177,8 @@ def recognition_propose(
     *, actor, sanatorium: Sanatorium, federation, note: str = ""
 ) -> Recognition:
     """Staff of the owner federation ask a partner federation to recognise their base."""
-    _require_editable(actor, sanatorium)
-    partners = Federation.objects.for_user(actor).exclude(pk=sanatorium.federation_id)
-    if not partners.filter(pk=federation.pk).exists():
+    require_perm(actor, "sanatoriums.add_recognition", sanatorium)
+    if not partner_federations(actor, sanatorium).filter(pk=federation.pk).exists():
         raise ValidationError(
             _("You can only ask a partner federation to recognise this base."),
             code="not_partner",
@@ -102,12 +186,10 @@ def recognition_propose(
     recognition = Recognition(
         sanatorium=sanatorium, federation=federation, note=note, proposed_by=actor
     )
-    recognition.owner_federation_id = sanatorium.federation_id
-    recognition._history_user = actor  # history records the actor outside requests too
-    recognition.full_clean()  # friendly messages: own base, one open recognition per pair
     try:
         with transaction.atomic():
-            recognition.save()
+            # full_clean gives friendly messages: own base, one open recognition per pair.
+            record_save(recognition, actor=actor)
     except IntegrityError:
         # Two proposals at the same moment: the database's unique condition decided.
         raise ValidationError(
@@ -117,8 +199,24 @@ def recognition_propose(
     return recognition
 
 
+def recognition_import(*, actor, recognition: Recognition, reason: str = "") -> Recognition:
+    """Record a recognition as it stands elsewhere (paper records, the demo), in any state
+    and with its own dates, validated by the model and the database's constraints only.
+
+    `change_recognition` is held by no role (rules.py): only administrators and commands
+    record recognitions this way; on the pages a recognition moves only through the
+    workflow below."""
+    require_perm(actor, "sanatoriums.change_recognition")
+    with transaction.atomic():
+        return record_save(recognition, actor=actor, reason=reason)
+
+
 def _lock_for_decision(actor, recognition: Recognition) -> Recognition:
-    """Only an approver of the recognising federation decides; never the owner."""
+    """The recognition, locked, if the actor may decide it (invariant 1): an approver of the
+    recognising federation, never the owner, nor an administrator, who belongs to no
+    federation. `decidable_by` is also the object rule of `decide_recognition` (rules.py);
+    it is asked here rather than `actor.has_perm`, which Django answers yes for every
+    superuser before any rule is asked."""
     locked = (
         Recognition.objects.decidable_by(actor).select_for_update().filter(pk=recognition.pk)
     ).first()
@@ -133,7 +231,7 @@ def recognition_approve(
     """Approve a proposal, or renew an approved recognition with new dates."""
     with transaction.atomic():
         locked = _lock_for_decision(actor, recognition)
-        if locked.status not in (Recognition.Status.PROPOSED, Recognition.Status.APPROVED):
+        if locked.status not in OPEN_RECOGNITION_STATUSES:
             raise ValidationError(
                 _("Only a proposed or approved recognition can be approved."),
                 code="bad_state",
@@ -189,9 +287,7 @@ def _require_reason(reason: str) -> str:
 def _decided(recognition: Recognition, actor) -> None:
     recognition.decided_by = actor
     recognition.decided_at = timezone.now()
-    recognition._history_user = actor
-    recognition.full_clean()
-    recognition.save()
+    record_save(recognition, actor=actor)
     transaction.on_commit(lambda: _notify_proposer(recognition.pk))
 
 

@@ -1,28 +1,33 @@
+"""Pages of the sanatorium app: the public directory and base pages, and the staff pages for
+bases, photos and the recognition workflow.
+
+Bases and photos come through `get_object_for_user` (404 unless the user reads the object
+and holds the permission asked for), recognitions to decide through
+`get_recognition_for_deciding`; every write goes through sanatoriums.services, which asks
+the same question of its actor."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from members.access import get_object_for_user, may_create
+from members.filters import paginate
 from members.history import history_entries
-from members.models import Federation
 from members.scoping import user_scope
+from members.web import error_messages, show_on_form
 from sanatoriums import services
-from sanatoriums.forms import (
-    DecisionForm,
-    DirectoryFilterForm,
-    PhotoForm,
-    ProposeForm,
-    RevokeForm,
-    SanatoriumForm,
-)
-from sanatoriums.models import Photo, Recognition, Sanatorium, Theme
+from sanatoriums.filters import DirectoryFilterSet
+from sanatoriums.forms import DecisionForm, PhotoForm, ProposeForm, RevokeForm, SanatoriumForm
+from sanatoriums.models import OPEN_RECOGNITION_STATUSES, Photo, Recognition, Sanatorium
 
 DIRECTORY_PAGE_SIZE = 12
+QUEUE_PAGE_SIZE = 50
+RECOGNITION_RELATED = ("sanatorium__federation", "federation", "proposed_by", "decided_by")
 
 
 def with_cards(queryset):
@@ -49,75 +54,61 @@ def get_sanatorium_for_user(request, pk):
     return get_object_or_404(with_cards(visible), pk=pk)
 
 
-def get_sanatorium_for_editing(request, pk):
-    return get_object_or_404(Sanatorium.objects.editable_by(request.user), pk=pk)
-
-
-def partner_federations(user, sanatorium):
-    """The federations the owner may ask to recognise a base: its partners."""
-    return Federation.objects.for_user(user).exclude(pk=sanatorium.federation_id)
+def get_recognition_for_deciding(request, pk, recognitions):
+    """One of `recognitions` that the user may decide (invariant 1), else 404. Asked of
+    `decidable_by`, the object rule of `decide_recognition` (rules.py), rather than of
+    `has_perm`, which Django answers yes for every superuser: an administrator belongs to
+    no federation and decides for none."""
+    return get_object_or_404(
+        recognitions.decidable_by(request.user).select_related(*RECOGNITION_RELATED), pk=pk
+    )
 
 
 # --- public ----------------------------------------------------------------------------------
 
 
-def directory(request):
+def sanatorium_directory(request):
     """The public directory: which bases are open to me? Filters live in the URL."""
-    federations = list(Federation.objects.all())
-    form = DirectoryFilterForm(
-        request.GET or None, federations=federations, themes=Theme.objects.all()
-    )
-    bases = Sanatorium.objects.active()
-    open_to = None
-    if form.is_valid():
-        data = form.cleaned_data
-        if q := data["q"].strip():
-            bases = bases.filter(Q(name__icontains=q) | Q(region__icontains=q))
-        if data["open_to"]:
-            open_to = next(f for f in federations if f.code == data["open_to"])
-            bases = bases.open_to(open_to)
-        if data["city"]:
-            bases = bases.filter(federation__code=data["city"])
-        if data["theme"]:
-            bases = bases.filter(themes__key=data["theme"])
-        if data["stars"]:
-            bases = bases.filter(stars__gte=data["stars"])
-    page = Paginator(with_cards(bases.distinct()), DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    filterset = DirectoryFilterSet(request.GET, Sanatorium.objects.active(), request=request)
+    page = paginate(request, with_cards(filterset.qs), DIRECTORY_PAGE_SIZE)
     return render(
         request,
         "sanatoriums/directory.html",
-        {"form": form, "page": page, "query": query.urlencode(), "open_to": open_to},
+        {"form": filterset.form, "page": page, "open_to": filterset.open_to_federation},
     )
 
 
-def detail(request, pk):
+def sanatorium_detail(request, pk):
     sanatorium = get_sanatorium_for_user(request, pk)
     context = {"sanatorium": sanatorium, "photos": sanatorium.photo_list}
-    readable = Sanatorium.objects.for_user(request.user).filter(pk=pk).exists()
-    if readable:
+    user = request.user
+    if user.has_perm("sanatoriums.view_sanatorium", sanatorium):
         # Staff of the federations in the agreement see the whole recognition record.
-        can_edit = Sanatorium.objects.editable_by(request.user).filter(pk=pk).exists()
-        recognitions = sanatorium.recognitions.select_related(
-            "federation", "proposed_by", "decided_by"
+        can_edit = user.has_perm("sanatoriums.change_sanatorium", sanatorium)
+        can_propose = user.has_perm("sanatoriums.add_recognition", sanatorium)
+        partners = (
+            services.partner_federations(user, sanatorium).exclude(
+                pk__in=sanatorium.recognitions.open().values("federation")
+            )
+            if can_propose
+            else None
         )
-        partners = partner_federations(request.user, sanatorium).exclude(
-            pk__in=sanatorium.recognitions.open().values("federation")
-        )
+        photos = sanatorium.photo_list
         context.update(
             staff_view=True,
             can_edit=can_edit,
-            recognitions=recognitions,
+            # The photos of a base are all removable by the same people, or none of them.
+            can_remove_photos=bool(photos) and user.has_perm("sanatoriums.delete_photo", photos[0]),
+            recognitions=sanatorium.recognitions.select_related(
+                "federation", "proposed_by", "decided_by"
+            ),
             history=history_entries(sanatorium, show_personal=True),
             # Every step of every recognition of this base, in one query.
             recognition_history=Recognition.history.filter(sanatorium_id=sanatorium.pk)
             .select_related("federation", "history_user")
             .order_by("-history_date")[:100],
-            propose_form=ProposeForm(partners=partners) if can_edit and partners else None,
-            photo_form=PhotoForm() if can_edit else None,
+            propose_form=ProposeForm(partners=partners) if partners else None,
+            photo_form=PhotoForm() if user.has_perm("sanatoriums.add_photo", sanatorium) else None,
         )
     return render(request, "sanatoriums/detail.html", context)
 
@@ -127,8 +118,8 @@ def detail(request, pk):
 
 @login_required
 @permission_required("sanatoriums.view_sanatorium", raise_exception=True)
-def manage(request):
-    scope = user_scope(request.user)
+def sanatorium_manage(request):
+    own_federation_id = user_scope(request.user).federation_id
     bases = (
         Sanatorium.objects.for_user(request.user)
         .select_related("federation")
@@ -140,8 +131,8 @@ def manage(request):
             )
         )
     )
-    own = [b for b in bases if b.federation_id == scope.federation_id]
-    partner = [b for b in bases if b.federation_id != scope.federation_id]
+    own = [b for b in bases if b.federation_id == own_federation_id]
+    partner = [b for b in bases if b.federation_id != own_federation_id]
     return render(
         request,
         "sanatoriums/manage.html",
@@ -149,62 +140,67 @@ def manage(request):
             "own": own,
             "partner": partner,
             "awaiting": Recognition.objects.awaiting(request.user).count(),
-            "can_edit": scope.can_edit,
+            "can_add": may_create(request.user, "sanatoriums.add_sanatorium"),
         },
     )
 
 
 @login_required
 @permission_required("sanatoriums.add_sanatorium", raise_exception=True)
-def create(request):
-    scope = user_scope(request.user)
-    if not scope.can_edit or scope.federation_id is None:
+def sanatorium_create(request):
+    if not may_create(request.user, "sanatoriums.add_sanatorium"):
         raise Http404
-    federation = Federation.objects.get(pk=scope.federation_id)
-    form = SanatoriumForm(request.POST or None, federation=federation)
+    form = SanatoriumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sanatorium = form.save()
-        messages.success(request, _("Base %(name)s was added.") % {"name": sanatorium.name})
-        return redirect(sanatorium)
+        try:
+            sanatorium = services.sanatorium_create(
+                actor=request.user, sanatorium=form.instance, themes=form.cleaned_data["themes"]
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Base %(name)s was added.") % {"name": sanatorium.name})
+            return redirect(sanatorium)
     return render(request, "sanatoriums/form.html", {"form": form, "sanatorium": None})
 
 
 @login_required
 @permission_required("sanatoriums.change_sanatorium", raise_exception=True)
-def update(request, pk):
-    sanatorium = get_sanatorium_for_editing(request, pk)
-    form = SanatoriumForm(
-        request.POST or None, instance=sanatorium, federation=sanatorium.federation
-    )
+def sanatorium_update(request, pk):
+    sanatorium = get_object_for_user(request, Sanatorium, pk, perm="sanatoriums.change_sanatorium")
+    form = SanatoriumForm(request.POST or None, instance=sanatorium)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Base %(name)s was saved.") % {"name": sanatorium.name})
-        return redirect(sanatorium)
+        try:
+            services.sanatorium_update(
+                actor=request.user, sanatorium=form.instance, themes=form.cleaned_data["themes"]
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Base %(name)s was saved.") % {"name": sanatorium.name})
+            return redirect(sanatorium)
     return render(request, "sanatoriums/form.html", {"form": form, "sanatorium": sanatorium})
 
 
 @login_required
 @require_POST
-def photo_upload(request, pk):
-    sanatorium = get_sanatorium_for_editing(request, pk)
+def photo_create(request, pk):
+    sanatorium = get_object_for_user(request, Sanatorium, pk, perm="sanatoriums.add_photo")
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.photo_add(
-                actor=request.user,
-                sanatorium=sanatorium,
-                upload=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The photo was added."))
+    if not form.is_valid():
+        error_messages(request, ValidationError(form.errors.as_data()))
+        return redirect(sanatorium)
+    try:
+        services.photo_add(
+            actor=request.user,
+            sanatorium=sanatorium,
+            upload=form.cleaned_data["image"],
+            caption=form.cleaned_data["caption"],
+        )
+    except ValidationError as error:
+        error_messages(request, error)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        messages.success(request, _("The photo was added."))
     return redirect(sanatorium)
 
 
@@ -235,76 +231,74 @@ def photo_file(request, name):
 @login_required
 @require_POST
 def photo_delete(request, pk, photo_pk):
-    sanatorium = get_sanatorium_for_editing(request, pk)
-    photo = get_object_or_404(sanatorium.photos, pk=photo_pk)
+    photo = get_object_for_user(
+        request,
+        Photo.objects.filter(sanatorium_id=pk).select_related("sanatorium"),
+        photo_pk,
+        perm="sanatoriums.delete_photo",
+    )
     services.photo_delete(actor=request.user, photo=photo)
     messages.success(request, _("The photo was removed."))
-    return redirect(sanatorium)
+    return redirect(photo.sanatorium)
 
 
 @login_required
 @require_POST
-def propose(request, pk):
-    sanatorium = get_sanatorium_for_editing(request, pk)
-    form = ProposeForm(request.POST, partners=partner_federations(request.user, sanatorium))
-    if form.is_valid():
-        try:
-            services.recognition_propose(
-                actor=request.user,
-                sanatorium=sanatorium,
-                federation=form.cleaned_data["federation"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("Recognition was proposed to %(federation)s.")
-                % {"federation": form.cleaned_data["federation"]},
-            )
-    else:
+def recognition_propose(request, pk):
+    sanatorium = get_object_for_user(request, Sanatorium, pk, perm="sanatoriums.add_recognition")
+    form = ProposeForm(
+        request.POST, partners=services.partner_federations(request.user, sanatorium)
+    )
+    if not form.is_valid():
         messages.error(request, _("Please choose a partner federation."))
+        return redirect(sanatorium)
+    try:
+        services.recognition_propose(
+            actor=request.user,
+            sanatorium=sanatorium,
+            federation=form.cleaned_data["federation"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Recognition was proposed to %(federation)s.")
+            % {"federation": form.cleaned_data["federation"]},
+        )
     return redirect(sanatorium)
-
-
-RECOGNITION_RELATED = ("sanatorium__federation", "federation", "proposed_by", "decided_by")
 
 
 @login_required
 @permission_required("sanatoriums.view_recognition", raise_exception=True)
-def queue(request):
+def recognition_queue(request):
     """Proposals awaiting the user's decision, and every recognition their federation is in
     (as owner of the base or as the recognising federation)."""
-    involved = Recognition.objects.involving(request.user)
-    awaiting = Recognition.objects.awaiting(request.user).select_related(*RECOGNITION_RELATED)
-    page = Paginator(involved.select_related(*RECOGNITION_RELATED), 50).get_page(
-        request.GET.get("page")
+    involved = Recognition.objects.involving(request.user).select_related(*RECOGNITION_RELATED)
+    page = paginate(request, involved, QUEUE_PAGE_SIZE)
+    # The rows of the page this user may renew or revoke, in one query.
+    decidable = Recognition.objects.decidable_by(request.user).filter(
+        pk__in=[recognition.pk for recognition in page]
     )
     return render(
         request,
         "sanatoriums/queue.html",
         {
-            "awaiting": awaiting,
-            "page": page,
-            "query": "",
-            # Rows this user may renew or revoke (one query for the whole page).
-            "decidable": set(
-                Recognition.objects.decidable_by(request.user).values_list("pk", flat=True)
+            "awaiting": Recognition.objects.awaiting(request.user).select_related(
+                *RECOGNITION_RELATED
             ),
+            "page": page,
+            "decidable": set(decidable.values_list("pk", flat=True)),
         },
     )
 
 
 @login_required
-def decide(request, pk):
+def recognition_decide(request, pk):
     """Approve or reject a proposal, or renew an approved recognition."""
-    recognition = get_object_or_404(
-        Recognition.objects.decidable_by(request.user)
-        .filter(status__in=Recognition.OPEN_STATUSES)
-        .select_related(*RECOGNITION_RELATED),
-        pk=pk,
+    recognition = get_recognition_for_deciding(
+        request, pk, Recognition.objects.filter(status__in=OPEN_RECOGNITION_STATUSES)
     )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -324,7 +318,7 @@ def decide(request, pk):
                 )
                 messages.success(request, _("The proposal was rejected."))
         except ValidationError as error:
-            form.add_error(None, error)
+            show_on_form(form, error)
         else:
             return redirect("sanatoriums:queue")
     return render(request, "sanatoriums/decide.html", {"recognition": recognition, "form": form})
@@ -332,19 +326,18 @@ def decide(request, pk):
 
 @login_required
 @require_POST
-def revoke(request, pk):
-    recognition = get_object_or_404(Recognition.objects.decidable_by(request.user), pk=pk)
+def recognition_revoke(request, pk):
+    recognition = get_recognition_for_deciding(request, pk, Recognition.objects.all())
     form = RevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recognition_revoke(
-                actor=request.user, recognition=recognition, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The recognition was revoked."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Please give a reason."))
+        return redirect("sanatoriums:queue")
+    try:
+        services.recognition_revoke(
+            actor=request.user, recognition=recognition, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The recognition was revoked."))
     return redirect("sanatoriums:queue")

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from competitions import services
-from competitions.models import Competition, Entry
+from competitions.models import Competition, Entry, Event
 from tests.competitions.factories import CompetitionFactory, EventFactory, score, set_status
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,32 @@ def test_admin_offers_only_judges_as_judges(
     data["judges"] = [hz_judge.pk]
     assert client.post(url, data).status_code == 302
     assert set(event.judges.all()) == {hz_judge}
+
+
+def test_admin_writes_go_through_the_services_with_the_user(client, hz, nb, hz_staff):
+    client.force_login(hz_staff)
+    data = {
+        "title": "杭甬联合竞赛",
+        "year": 2026,
+        "hosts": [hz.pk, nb.pk],
+        "venue": "杭州",
+        "starts_on": "2026-12-20",
+        "ends_on": "2026-12-21",
+        "registration_deadline_0": "2026-12-10",
+        "registration_deadline_1": "17:00:00",
+        "events-TOTAL_FORMS": "1",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+        "events-0-name": "电工",
+        "events-0-cap_per_federation": "3",
+    }
+    assert client.post(reverse("admin:competitions_competition_add"), data).status_code == 302
+    competition = Competition.objects.get()
+    event = competition.events.get()
+    assert {h.history_user for h in competition.history.all()} == {hz_staff}
+    assert event.history.get().history_user == hz_staff
+    url = reverse("admin:competitions_event_delete", args=[event.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not competition.events.exists()
+    assert Event.history.get(history_type="-").history_user == hz_staff

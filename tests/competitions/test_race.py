@@ -2,8 +2,8 @@
 
 Two staff requests enter different members into an event with one place left, at the same
 moment. The lock on the event makes the second wait until the first has committed, so it sees
-the place taken. The negative control runs without the lock and shows both requests passing
-the cap check — the race the lock exists for.
+the place taken. The negative control replaces the locking read of the event with a plain one
+and shows both requests passing the cap check — the race the lock exists for.
 """
 
 import threading
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from competitions import services
-from competitions.models import Entry
+from competitions.models import Entry, Event
 from tests.competitions.factories import EventFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -41,13 +41,17 @@ def race(event, actor, members, *, lock, monkeypatch):
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(Entry, "full_clean", full_clean)
+    if not lock:
+        monkeypatch.setattr(
+            services,
+            "_locked_event",
+            lambda event_id: Event.objects.select_related("competition").get(pk=event_id),
+        )
     errors = []
 
     def work(member):
         try:
-            services.entry_create(
-                actor=actor, event=event, member=member, years_in_job=3, lock=lock
-            )
+            services.entry_create(actor=actor, event=event, member=member, years_in_job=3)
         except (ValidationError, Exception) as error:  # noqa: BLE001 - collected for the asserts
             errors.append(error)
         finally:

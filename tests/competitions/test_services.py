@@ -1,4 +1,4 @@
-"""Entering, scoring, computing and publishing: the rules of DESIGN.md invariant 4."""
+"""Entering, withdrawing, scoring, moving through the statuses and publishing."""
 
 import datetime
 from decimal import Decimal
@@ -23,6 +23,13 @@ pytestmark = pytest.mark.django_db
 def enter(actor, event, member, years=5, **kwargs):
     return services.entry_create(
         actor=actor, event=event, member=member, years_in_job=years, **kwargs
+    )
+
+
+def score_one(judge, entry, part, value):
+    """The judge's score of one cell of the sheet."""
+    return services.scores_submit(
+        actor=judge, event=entry.event, values={(entry.number, part.pk): value}
     )
 
 
@@ -135,11 +142,39 @@ def test_staff_enter_only_their_own_federations_members(
     assert not Entry.objects.exists()
 
 
-def test_partner_cannot_withdraw(event, hz_staff, nb_staff, hz_members):
+@pytest.mark.parametrize("actor", ["nb_staff", "wz_staff", "hz_leader", "hz_judge"])
+def test_partner_outsider_leader_and_judge_cannot_withdraw(
+    request, actor, event, hz_staff, hz_members
+):
     entry = enter(hz_staff, event, hz_members[0])
-    refused("not_yours", services.entry_withdraw, actor=nb_staff, entry=entry)
+    refused("not_yours", services.entry_withdraw, actor=request.getfixturevalue(actor), entry=entry)
     entry.refresh_from_db()
     assert entry.status == Entry.Status.ENTERED
+
+
+def test_entering_and_withdrawing_name_the_staff_on_the_history(
+    event, hz_staff, hz_approver, hz_members
+):
+    entry = enter(hz_staff, event, hz_members[0])
+    services.entry_withdraw(actor=hz_approver, entry=entry)
+    assert list(entry.history.order_by("history_date").values_list("status", "history_user")) == [
+        (Entry.Status.ENTERED, hz_staff.pk),
+        (Entry.Status.WITHDRAWN, hz_approver.pk),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [("open", True), ("closed", True), ("judging", False), ("published", False)],
+)
+def test_entries_are_withdrawn_until_judging_starts(event, hz_staff, hz_members, status, allowed):
+    entry = enter(hz_staff, event, hz_members[0])
+    set_status(event.competition, status)
+    assert event.competition.allows_withdrawal == allowed
+    if allowed:
+        assert services.entry_withdraw(actor=hz_staff, entry=entry).status == "withdrawn"
+    else:
+        refused("too_late", services.entry_withdraw, actor=hz_staff, entry=entry)
 
 
 # --- scoring ------------------------------------------------------------------------------
@@ -166,69 +201,53 @@ def test_one_score_per_judge_per_entry_per_part_is_a_constraint(event, judging, 
 
 def test_a_judge_changes_their_score_rather_than_adding_one(event, judging, hz_judge):
     part = event.parts.first()
-    services.score_submit(actor=hz_judge, entry=judging[0], part=part, value="80")
-    services.score_submit(actor=hz_judge, entry=judging[0], part=part, value="85.5")
+    score_one(hz_judge, judging[0], part, "80")
+    score_one(hz_judge, judging[0], part, "85.5")
     assert list(Score.objects.values_list("value", flat=True)) == [Decimal("85.50")]
 
 
 def test_only_the_events_judges_score(event, judging, hz_staff, hz_leader):
     part = event.parts.first()
-    refused(
-        "not_a_judge",
-        services.score_submit,
-        actor=hz_staff,
-        entry=judging[0],
-        part=part,
-        value="80",
-    )
-    refused(
-        "not_a_judge",
-        services.score_submit,
-        actor=hz_leader,
-        entry=judging[0],
-        part=part,
-        value="80",
-    )
+    refused("not_a_judge", score_one, hz_staff, judging[0], part, "80")
+    refused("not_a_judge", score_one, hz_leader, judging[0], part, "80")
     assert not Score.objects.exists()
 
 
 def test_score_out_of_range_refused(event, judging, hz_judge):
     part = event.parts.first()
     with pytest.raises(ValidationError):
-        services.score_submit(actor=hz_judge, entry=judging[0], part=part, value="100.5")
+        score_one(hz_judge, judging[0], part, "100.5")
     assert not Score.objects.exists()
 
 
 def test_no_scores_before_judging(event, hz_staff, hz_members, hz_judge):
     entry = enter(hz_staff, event, hz_members[0])
-    refused(
-        "not_judging",
-        services.score_submit,
-        actor=hz_judge,
-        entry=entry,
-        part=event.parts.first(),
-        value="80",
-    )
+    refused("not_judging", score_one, hz_judge, entry, event.parts.first(), "80")
 
 
-def test_weighted_total_is_the_weighted_mean_of_judges(event, judging, hz_judge, nb_judge):
+def test_weighted_total_is_the_weighted_mean_of_judges(
+    event, judging, hz_staff, hz_judge, nb_judge
+):
     theory, practical = event.parts.all()
     for judge, t, p in [(hz_judge, "80", "90"), (nb_judge, "70", "85")]:
-        services.score_submit(actor=judge, entry=judging[0], part=theory, value=t)
-        services.score_submit(actor=judge, entry=judging[0], part=practical, value=p)
-    [row] = [r for r in services.results_compute(event=event) if r.pk == judging[0].pk]
+        score_one(judge, judging[0], theory, t)
+        score_one(judge, judging[0], practical, p)
+    for entry in judging[1:]:
+        score(entry, [hz_judge, nb_judge], 理论知识=60, 实际操作=60)
+    services.results_publish(actor=hz_staff, competition=event.competition)
+    judging[0].refresh_from_db()
     # theory mean 75 × 30 % + practical mean 87.5 × 70 % = 22.5 + 61.25
-    assert row.total == Decimal("83.75")
-    row.refresh_from_db()
-    assert row.total == Decimal("83.75")
+    assert judging[0].total == Decimal("83.75")
 
 
-def test_ties_share_a_rank_and_pass_marks_withhold_awards(event, judging, hz_judge, nb_judge):
+def test_ties_share_a_rank_and_pass_marks_withhold_awards(
+    event, judging, hz_staff, hz_judge, nb_judge
+):
     judges = [hz_judge, nb_judge]
     score(judging[0], judges, 理论知识=90, 实际操作=90)
     score(judging[1], judges, 理论知识=90, 实际操作=90)
     score(judging[2], judges, 理论知识=100, 实际操作=59)  # total 71.3 but practical < 60
-    services.results_compute(event=event)
+    services.results_publish(actor=hz_staff, competition=event.competition)
     got = {e.pk: (e.rank, e.award, e.passed) for e in Entry.objects.all()}
     assert got[judging[0].pk] == (1, Entry.Award.GOLD, True)
     assert got[judging[1].pk] == (1, Entry.Award.GOLD, True)
@@ -271,7 +290,7 @@ def test_publish_grants_titles_and_locks_scores(
     assert set(title.recognised_by.all()) == set(competition.hosts.all())
     # locked: the service refuses a judge's change, of one cell or of a whole sheet
     part = event.parts.first()
-    refused("scores_locked", services.score_submit, actor=hz_judge, entry=a, part=part, value="100")
+    refused("scores_locked", score_one, hz_judge, a, part, "100")
     refused(
         "scores_locked",
         services.scores_submit,
@@ -290,6 +309,31 @@ def test_advance_needs_weights_summing_to_100(competition, hz_staff, nb_staff, w
     competition.events.get().parts.filter(name="实操").update(weight=70)
     # both host federations' staff manage a joint competition
     assert services.competition_advance(actor=nb_staff, competition=competition).status == "open"
+    assert competition.history.latest("history_date").history_user == nb_staff
+
+
+@pytest.mark.parametrize("actor", ["wz_staff", "hz_leader", "hz_judge"])
+def test_outsider_leader_and_judge_move_no_competition_on(request, actor, competition):
+    refused(
+        "not_host",
+        services.competition_advance,
+        actor=request.getfixturevalue(actor),
+        competition=competition,
+    )
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.OPEN
+
+
+def test_the_last_step_publishes_the_results(event, judging, hz_staff, hz_judge, nb_judge):
+    for entry in judging:
+        score(entry, [hz_judge, nb_judge], 理论知识=80, 实际操作=80)
+    competition = services.competition_advance(actor=hz_staff, competition=event.competition)
+    assert competition.is_published and competition.published_at is not None
+    assert competition.history.latest("history_date").history_user == hz_staff
+    assert set(Entry.objects.values_list("rank", flat=True)) == {1}
+    placed = Entry.history.filter(rank=1)
+    assert placed.count() == 3 and {h.history_user for h in placed} == {hz_staff}
+    refused("no_next_step", services.competition_advance, actor=hz_staff, competition=competition)
 
 
 def test_deadline_in_the_past_means_registration_is_closed(competition):
@@ -331,14 +375,7 @@ def test_a_judge_who_becomes_staff_no_longer_scores(event, judging, hz_judge):
     hz_judge.staff_profile.role = Role.STAFF
     hz_judge.staff_profile.save()
     assert not Event.objects.judged_by(hz_judge).exists()
-    refused(
-        "not_a_judge",
-        services.score_submit,
-        actor=hz_judge,
-        entry=judging[0],
-        part=event.parts.first(),
-        value="80",
-    )
+    refused("not_a_judge", score_one, hz_judge, judging[0], event.parts.first(), "80")
 
 
 class Reverse:
@@ -391,7 +428,7 @@ def test_judging_numbers_are_a_permutation(competition, hz_staff, nb_staff, hz_o
 
 def test_scores_submit_saves_a_sheet_and_keeps_history(event, judging, hz_judge):
     theory, practical = event.parts.all()
-    services.score_submit(actor=hz_judge, entry=judging[0], part=theory, value="70")
+    score_one(hz_judge, judging[0], theory, "70")
     saved = services.scores_submit(
         actor=hz_judge,
         event=event,

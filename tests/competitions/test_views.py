@@ -526,3 +526,36 @@ def test_member_page_names_the_federations_recognising_each_title(
     with django_assert_num_queries(len(one.captured_queries)):
         text = client.get(url).text
     assert text.count("杭州市总工会、宁波市总工会认可") == 2
+
+
+def test_entries_filter_by_event_and_status_and_the_pages_keep_the_filter(
+    client, competition, event, other_event, hz_staff, hz_org
+):
+    def add(event, number, status=Entry.Status.ENTERED):
+        return Entry.objects.create(
+            event=event,
+            member=MemberFactory(organisation=hz_org),
+            number=number,
+            years_in_job=3,
+            status=status,
+            entered_by=hz_staff,
+        )
+
+    for number in range(1, 31):
+        add(event, number)
+    withdrawn = add(event, 31, Entry.Status.WITHDRAWN)
+    elsewhere = add(other_event, 1)
+    client.force_login(hz_staff)
+    url = reverse("competitions:entries", args=[competition.pk])
+    text = client.get(url, {"event": event.pk, "status": "withdrawn"}).text
+    assert text.count("<tr>") == 1 + 1 and withdrawn.member.name in text
+    assert '<option value="withdrawn" selected>' in text
+    assert f'<option value="{event.pk}" selected>' in text
+    text = client.get(url, {"event": other_event.pk}).text
+    assert text.count("<tr>") == 1 + 1 and elsewhere.member.name in text
+    text = client.get(url, {"event": event.pk}).text
+    assert text.count("<tr>") == 1 + 25
+    assert f'href="?event={event.pk}&amp;page=2"' in text
+    second = client.get(url, {"event": event.pk, "page": 2}).text
+    assert second.count("<tr>") == 1 + 6
+    assert f'href="?event={event.pk}&amp;page=1"' in second

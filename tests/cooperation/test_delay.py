@@ -28,12 +28,12 @@ def test_an_open_milestone_past_its_due_date_makes_the_project_delayed(hz_projec
     assert annotated(hz_project).is_delayed is False
     late = MilestoneFactory(project=hz_project, due_on=days(-1))
     assert annotated(hz_project).is_delayed is True
-    assert list(Project.objects.delayed()) == [hz_project]
+    assert not Project.objects.on_track().exists()
     # done, even late: no longer delayed
     late.done_on = days(0)
     late.save()
     assert annotated(hz_project).is_delayed is False
-    assert not Project.objects.delayed().exists()
+    assert list(Project.objects.on_track()) == [hz_project]
 
 
 def test_due_today_is_not_yet_overdue(hz_project):

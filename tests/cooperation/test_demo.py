@@ -3,7 +3,15 @@
 import pytest
 from django.core.management import call_command
 
-from cooperation.models import AgreementPhase, Milestone, Pillar, ProgressUpdate, Project, Venue
+from cooperation.models import (
+    Agreement,
+    AgreementPhase,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    Project,
+    Venue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +27,7 @@ def test_demo_has_projects_under_every_common_and_some_delayed(settings):
     call_command("seed_demo")
     for pillar in Pillar.objects.all():
         assert pillar.projects.exists(), pillar.key
-    assert Project.objects.delayed().exists()
+    assert Project.objects.with_delay().filter(is_delayed=True).exists()
     assert Project.objects.on_track().exists()
     assert Milestone.objects.filter(done_on__isnull=True, due_on__lt="2100-01-01").exists()
     titles = " ".join(Project.objects.values_list("title", flat=True))
@@ -38,3 +46,17 @@ def test_demo_is_idempotent(settings):
     before = counts()
     call_command("seed_demo")
     assert counts() == before
+
+
+def test_every_demo_record_says_the_seeder_made_it(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for model in (Agreement, AgreementPhase, Project, Milestone, ProgressUpdate, Venue):
+        rows = model.history.values_list("history_user", "history_change_reason").distinct()
+        assert set(rows) == {(None, "seed_demo")}, model
+    # statuses were reached along the allowed transitions, as a user would have moved them
+    completed = Project.objects.get(status=Project.Status.COMPLETED)
+    assert [r.status for r in completed.history.order_by("history_id")][-2:] == [
+        "in_progress",
+        "completed",
+    ]

@@ -118,6 +118,16 @@ def test_list_query_count_does_not_grow_with_rows(
     assert len(response.context["page"].object_list) == PAGE_SIZE
 
 
+def test_page_links_keep_the_filters(client, hz_staff, agreement, hz, pillars):
+    for _ in range(PAGE_SIZE + 1):
+        ProjectFactory(agreement=agreement, lead_federation=hz, status=S.IN_PROGRESS)
+    client.force_login(hz_staff)
+    response = client.get(url("projects"), {"status": "in_progress"})
+    assert "?status=in_progress&amp;page=2" in response.text
+    second = client.get(url("projects"), {"status": "in_progress", "page": "2"})
+    assert len(second.context["page"].object_list) == 1
+
+
 # --- detail --------------------------------------------------------------------------------
 
 

@@ -131,3 +131,12 @@ def test_suspended_base_is_hidden_from_the_public_but_not_from_its_staff(
 
 def test_directory_on_a_phone_has_a_viewport(client):
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in client.get(URL).text
+
+
+def test_filter_choices_are_in_the_pages_language(client, hz, nb):
+    nb.city_en = "Ningbo"
+    nb.save()
+    english = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").text
+    assert ">5 stars or more<" in english and ">Ningbo members<" in english
+    chinese = client.get(URL).text
+    assert "5 stars or more" not in chinese and ">宁波会员<" in chinese

@@ -209,3 +209,13 @@ def test_awaiting_queue_lists_only_proposals_for_the_approvers_federation(
     assert list(Recognition.objects.awaiting(nb_approver)) == [proposal]
     assert not Recognition.objects.awaiting(hz_approver).exists()
     assert not Recognition.objects.awaiting(nb_staff).exists()
+
+
+def test_an_administrator_does_not_decide_for_a_federation(proposal, superuser):
+    """Django grants a superuser every permission; invariant 1 still holds for them."""
+    with pytest.raises(PermissionDenied):
+        approve(superuser, proposal)
+    with pytest.raises(PermissionDenied):
+        services.recognition_reject(actor=superuser, recognition=proposal, reason="x")
+    proposal.refresh_from_db()
+    assert proposal.status == Recognition.Status.PROPOSED

@@ -365,3 +365,53 @@ def test_renew_through_the_decide_page(client, proposal, nb_approver, hz_approve
     assert client.post(url, data).status_code == 302
     proposal.refresh_from_db()
     assert proposal.valid_until == new_end
+
+
+def test_an_administrator_adds_bases_in_the_admin_not_on_the_page(client, superuser, proposal):
+    client.force_login(superuser)
+    assert client.get(reverse("sanatoriums:create")).status_code == 404
+    assert reverse("sanatoriums:create") not in client.get(reverse("sanatoriums:manage")).text
+    # nor decides for a federation (invariant 1)
+    assert client.get(reverse("sanatoriums:decide", args=[proposal.pk])).status_code == 404
+
+
+def test_a_duplicate_name_is_shown_on_the_form(client, hz_staff, hz_base):
+    client.force_login(hz_staff)
+    response = client.post(reverse("sanatoriums:create"), form_data(name=hz_base.name))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert Sanatorium.objects.count() == 1
+
+
+def test_queue_query_count_is_flat_and_pages_keep_their_place(
+    client, nb_approver, hz, nb, hz_staff, monkeypatch, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanatoriums import views
+    from tests.sanatoriums.factories import RecognitionFactory, SanatoriumFactory
+
+    def make(n):
+        for _ in range(n):
+            RecognitionFactory(
+                sanatorium=SanatoriumFactory(federation=hz),
+                federation=nb,
+                proposed_by=hz_staff,
+                approved=True,
+                valid_until=datetime.date(2099, 1, 1),
+            )
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 5)
+    client.force_login(nb_approver)
+    url = reverse("sanatoriums:queue")
+    make(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    make(10)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"page": "2"})
+    assert len(response.context["page"]) == 5
+    assert len(response.context["decidable"]) == 5  # renew and revoke on every row
+    assert "?page=3" in response.text

@@ -1,4 +1,5 @@
-"""Demo data for two federations (杭州 HZ, 宁波 NB), their agreement and the demo accounts."""
+"""Demo data for two federations (杭州 HZ, 宁波 NB), their members and the demo accounts; each
+app adds its own (members.registry)."""
 
 import datetime
 import random
@@ -6,12 +7,10 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
-from simple_history.utils import bulk_create_with_history
 
-from cooperation.models import Agreement
-from members import idcard
+from members import idcard, services
 from members.models import Federation, Honour, Member, Organisation, Role, StaffProfile, User
+from members.registry import registry
 
 FEDERATIONS = [
     {
@@ -75,20 +74,16 @@ ACCOUNTS = {
 
 BASE_MEMBERS_PER_FEDERATION = 60
 
-# Each domain app seeds its own demo records after the federations, accounts and members:
-# a function seed(*, federations, agreement, scale, rng) in <app>/demo.py, listed here.
-APP_SEEDERS = [
-    "cooperation.demo.seed",
-    "sanatoriums.demo.seed",
-    "competitions.demo.seed",
-]
+#: The change reason on the history rows the command writes (it acts as no user).
+REASON = "seed_demo"
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with demo data: the 杭州 (HZ) and 宁波 (NB) federations with their "
-        "organisation trees, their cooperation agreement, members with valid ID numbers, and "
-        "the accounts hz-staff, hz-approver, nb-staff, nb-approver, leader and admin. "
+        "organisation trees, members with valid ID numbers, and the accounts hz-staff, "
+        "hz-approver, nb-staff, nb-approver, leader and admin; then each app's demo records, "
+        "in the order the apps registered them (their agreement, say). "
         "--scale N makes N times the base volume of members. Running it again adds nothing "
         "that is already there (existing accounts keep their password unless --password is "
         "given). Refuses to run when DEBUG is off unless --force is given."
@@ -116,13 +111,10 @@ class Command(BaseCommand):
         rng = random.Random(20210701)  # fixed seed: the same data on every machine
         with transaction.atomic():
             federations, organisations = self.seed_federations()
-            agreement = self.seed_agreement(federations)
             self.seed_accounts(federations, password)
             created = self.seed_members(federations, organisations, scale, rng)
-            for path in APP_SEEDERS:
-                import_string(path)(
-                    federations=federations, agreement=agreement, scale=scale, rng=rng
-                )
+            for seeder in registry.demo_seeders:
+                seeder.seed(federations=federations, scale=scale, rng=rng)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new members)."))
         shown = password or "demo12345"
         self.stdout.write("Demo accounts (user name / password):")
@@ -138,68 +130,46 @@ class Command(BaseCommand):
     def seed_federations(self):
         federations, organisations = {}, {}
         for spec in FEDERATIONS:
-            federation, _ = Federation.objects.update_or_create(
-                code=spec["code"],
-                defaults={
-                    key: spec[key] for key in ("name", "city", "name_en", "city_en", "short_name")
-                },
-            )
+            federation = Federation.objects.filter(code=spec["code"]).first()
+            federation = federation or Federation(code=spec["code"])
+            for key in ("name", "city", "name_en", "city_en", "short_name"):
+                setattr(federation, key, spec[key])
+            services.federation_save(actor=None, federation=federation, reason=REASON)
             federations[spec["code"]] = federation
-            root, _ = Organisation.objects.get_or_create(
-                federation=federation,
-                name=spec["name"],
-                defaults={"kind": Organisation.Kind.FEDERATION},
-            )
+            root = self.organisation(federation, spec["name"], Organisation.Kind.FEDERATION)
             units = [root]
             for kind, names in (
                 (Organisation.Kind.DISTRICT, spec["districts"]),
                 (Organisation.Kind.INDUSTRY, spec["industries"]),
             ):
-                for name in names:
-                    unit, _ = Organisation.objects.get_or_create(
-                        federation=federation, name=name, defaults={"kind": kind, "parent": root}
-                    )
-                    units.append(unit)
+                units += [self.organisation(federation, name, kind, root) for name in names]
             for index, name in enumerate(spec["grassroots"]):
                 parent = units[1 + index]  # under a district union
-                unit, _ = Organisation.objects.get_or_create(
-                    federation=federation,
-                    name=name,
-                    defaults={"kind": Organisation.Kind.GRASSROOTS, "parent": parent},
+                units.append(
+                    self.organisation(federation, name, Organisation.Kind.GRASSROOTS, parent)
                 )
-                units.append(unit)
             organisations[spec["code"]] = units
         return federations, organisations
 
-    def seed_agreement(self, federations):
-        agreement, _ = Agreement.objects.get_or_create(
-            title="杭甬“双城记”工会合作协议",
-            defaults={
-                "signed_on": datetime.date(2021, 7, 15),
-                "valid_from": datetime.date(2021, 7, 15),
-                "valid_until": datetime.date(2026, 12, 31),
-            },
+    @staticmethod
+    def organisation(federation, name, kind, parent=None):
+        """The federation's organisation of that name, added if missing."""
+        existing = Organisation.objects.filter(federation=federation, name=name).first()
+        return existing or services.organisation_save(
+            actor=None,
+            organisation=Organisation(federation=federation, name=name, kind=kind, parent=parent),
+            reason=REASON,
         )
-        agreement.parties.add(*federations.values())
-        return agreement
 
-    def seed_accounts(self, federations, password):
+    @staticmethod
+    def seed_accounts(federations, password):
         for username, (code, role, name) in ACCOUNTS.items():
-            user, created = User.objects.get_or_create(username=username, defaults={"name": name})
-            if created or password:
-                user.set_password(password or "demo12345")
-                user.save()
+            user = account(username, password, name=name)
             root = Organisation.objects.get(federation=federations[code], parent=None)
             profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
             profile.organisation, profile.role = root, role
-            profile.save()
-        admin, created = User.objects.get_or_create(
-            username="admin",
-            defaults={"name": "系统管理员", "is_staff": True, "is_superuser": True},
-        )
-        if created or password:
-            admin.set_password(password or "demo12345")
-            admin.save()
+            services.staff_profile_save(actor=None, profile=profile, reason=REASON)
+        account("admin", password, name="系统管理员", is_staff=True, is_superuser=True)
 
     def seed_members(self, federations, organisations, scale, rng):
         today = datetime.date.today()  # noqa: DTZ011 - calendar dates only
@@ -230,7 +200,6 @@ class Command(BaseCommand):
                 id_number = idcard.make(area, born, sequence)
                 new.append(
                     Member(
-                        federation=federation,
                         organisation=unit,
                         name=name,
                         card_number=card,
@@ -245,7 +214,7 @@ class Command(BaseCommand):
                     )
                 )
             new = self.drop_clashing_ids(federation, new)
-            bulk_create_with_history(new, Member, batch_size=500)
+            services.member_bulk_create(actor=None, members=new, reason=REASON)
             created += len(new)
             self.seed_honours(federation)
         return created
@@ -267,9 +236,25 @@ class Command(BaseCommand):
         first = Member.objects.filter(federation=federation).order_by("card_number")[:12]
         kinds, levels = list(Honour.Kind), list(Honour.Level)
         for index, member in enumerate(first):
-            Honour.objects.get_or_create(
+            honour = Honour(
                 member=member,
                 kind=kinds[index % len(kinds)],
                 level=levels[index % len(levels)],
                 year=2012 + index,
             )
+            if not Honour.objects.filter(
+                member=member, kind=honour.kind, level=honour.level, year=honour.year
+            ).exists():
+                services.honour_save(actor=None, honour=honour, reason=REASON)
+
+
+def account(username, password, **defaults):
+    """The demo account of that user name, added if missing with `defaults`; a new account,
+    or any when `password` is given, gets the password (demo12345 unless given)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, **defaults)
+    elif not password:
+        return user
+    user.set_password(password or "demo12345")
+    return services.user_save(actor=None, user=user, reason=REASON)

@@ -280,3 +280,85 @@ def test_list_query_count_does_not_grow_with_rows(client, hz_staff, hz_org, nb_o
     many, shown = count_queries()
     assert shown == 50  # one full page (list_per_page)
     assert many == few
+
+
+@pytest.fixture
+def service_calls(monkeypatch):
+    """The names of the members services called, in order (each still does its work)."""
+    from members import services
+
+    calls = []
+    for name in ("member_create", "member_update", "member_delete", "honour_save"):
+        original = getattr(services, name)
+
+        def spy(*args, _name=name, _original=original, **kwargs):
+            calls.append((_name, kwargs["actor"]))
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(services, name, spy)
+    return calls
+
+
+def test_admin_writes_go_through_the_services_as_the_signed_in_user(
+    client, hz_staff, hz_member, hz_org, service_calls
+):
+    client.force_login(hz_staff)
+    data = member_form_data(
+        hz_member,
+        name="张伟强",
+        **{
+            "honours-TOTAL_FORMS": "1",
+            "honours-0-member": hz_member.pk,
+            "honours-0-kind": Honour.Kind.CRAFTSMAN,
+            "honours-0-level": Honour.Level.MUNICIPAL,
+            "honours-0-year": "2023",
+        },
+    )
+    assert client.post(change_url(hz_member), data).status_code == 302
+    template = MemberFactory.build(organisation=hz_org)
+    assert client.post(ADD, member_form_data(template)).status_code == 302
+    added = Member.objects.get(card_number=template.card_number)
+    client.post(CHANGELIST, action(hz_member, added, post="yes"))
+    assert service_calls == [
+        ("member_update", hz_staff),
+        ("honour_save", hz_staff),
+        ("member_create", hz_staff),
+        ("member_delete", hz_staff),
+        ("member_delete", hz_staff),
+    ]
+    assert not Member.objects.filter(pk__in=[hz_member.pk, added.pk]).exists()
+    deleted = Member.history.filter(history_type="-")
+    assert [r.history_user for r in deleted] == [hz_staff, hz_staff]
+
+
+def test_an_administrator_gives_a_role_on_the_users_page(client, hz_org):
+    from members.models import Role, StaffProfile
+    from tests.factories import StaffProfileFactory, UserFactory
+
+    administrator = UserFactory(username="sysadmin")
+    StaffProfileFactory(user=administrator, organisation=hz_org, role=Role.ADMINISTRATOR)
+    newcomer = UserFactory(username="hz-new")
+    client.force_login(administrator)
+    url = reverse("admin:members_user_change", args=[newcomer.pk])
+    response = client.post(
+        url,
+        {
+            "username": newcomer.username,
+            "name": newcomer.name,
+            "email": "",
+            "is_active": "on",
+            "date_joined_0": "2025-01-01",
+            "date_joined_1": "08:00:00",
+            "initial-date_joined_0": "2025-01-01",
+            "initial-date_joined_1": "08:00:00",
+            "staff_profile-TOTAL_FORMS": "1",
+            "staff_profile-INITIAL_FORMS": "0",
+            "staff_profile-0-organisation": hz_org.pk,
+            "staff_profile-0-role": Role.APPROVER,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    profile = StaffProfile.objects.get(user=newcomer)
+    assert profile.history.get().history_user == administrator
+    assert list(newcomer.groups.values_list("name", flat=True)) == ["approver"]

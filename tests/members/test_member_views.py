@@ -208,3 +208,33 @@ def test_history_names_the_organisations_not_their_ids(client, hz_staff, hz_memb
     client.force_login(hz_staff)
     page = client.get(hz_member.get_absolute_url()).text
     assert "西湖区总工会 → 滨江区总工会" in page
+
+
+def test_member_page_shows_the_sections_other_apps_register(
+    client, monkeypatch, hz_staff, nb_staff, hz_member
+):
+    from django.template import Template
+
+    from members.registry import MemberSection, registry
+
+    asked = []
+
+    def shown(request, member, show_personal):
+        asked.append((request.user, member, show_personal))
+        return {"text": f"section of {member.card_number}"}
+
+    monkeypatch.setattr(
+        registry,
+        "member_sections",
+        [
+            MemberSection(Template("<p>{{ section.text }}</p>"), shown),
+            MemberSection(Template("<p>left out</p>"), lambda *args: None),
+        ],
+    )
+    client.force_login(hz_staff)
+    page = client.get(hz_member.get_absolute_url()).text
+    assert "<p>section of HZ0000001</p>" in page
+    assert "left out" not in page
+    client.force_login(nb_staff)
+    client.get(hz_member.get_absolute_url())
+    assert asked == [(hz_staff, hz_member, True), (nb_staff, hz_member, False)]

@@ -1,0 +1,23 @@
+"""The competition app's contributions to the register (members.registry)."""
+
+from competitions import demo
+from members.registry import registry
+
+
+@registry.register_demo(30)
+def seed_demo(*, federations, scale, rng):
+    demo.seed(federations=federations, agreement=None, scale=scale, rng=rng)
+
+
+# member page section: see below
+
+
+@registry.register_member_section("competitions/_member_titles.html")
+def member_titles(request, member, show_personal):
+    """The member's titles from joint competitions and the federations recognising each
+    (two queries); the section says so when there are none."""
+    return {
+        "titles": member.titles.select_related("entry__event__competition").prefetch_related(
+            "recognised_by"
+        )
+    }

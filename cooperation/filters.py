@@ -1,0 +1,78 @@
+"""The filters of the project and venue lists. Their query parameters and values are the
+lists' addresses (bookmarks, links from the agreement page): `?pillar=skills`,
+`?federation=NB`, `?status=in_progress`, `?delayed=yes`, `?year=2026`, `?kind=…`,
+`?open_to_partners=no`."""
+
+import django_filters
+from django.db.models import Max, Min, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cooperation.models import Pillar, ProjectStatus, VenueKind
+from members.filters import FederationFilter, PortalFilterSet
+
+
+class YesNoFilter(django_filters.ChoiceFilter):
+    """A yes/no question on a boolean field (`?delayed=yes`), or "All"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("yes", _("Yes")), ("no", _("No"))])
+        kwargs.setdefault("empty_label", _("All"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{self.field_name: value == "yes"})
+
+
+class ProjectFilterSet(PortalFilterSet):
+    """Filters a queryset of projects annotated by `with_delay()`."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    pillar = django_filters.ModelChoiceFilter(
+        label=_("Common"),
+        queryset=Pillar.objects.all(),
+        to_field_name="key",
+        empty_label=_("All commons"),
+    )
+    federation = FederationFilter(method="involving")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ProjectStatus.choices, empty_label=_("All statuses")
+    )
+    delayed = YesNoFilter(label=_("Delayed"), field_name="is_delayed")
+    year = django_filters.ChoiceFilter(
+        label=pgettext_lazy("filter", "Year"), empty_label=_("All years"), method="active_in"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The years of the planned periods of the projects the user reads, latest first.
+        span = self.queryset.aggregate(first=Min("planned_start"), last=Max("planned_end"))
+        years = range(span["last"].year, span["first"].year - 1, -1) if span["first"] else []
+        self.filters["year"].extra["choices"] = [(year, year) for year in years]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(department__icontains=value)
+        )
+
+    def involving(self, queryset, name, value):
+        return queryset.involving(value)
+
+    def active_in(self, queryset, name, value):
+        return queryset.active_in(int(value))
+
+
+class VenueFilterSet(PortalFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    federation = FederationFilter(field_name="federation__code")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=VenueKind.choices, empty_label=_("All kinds")
+    )
+    open_to_partners = YesNoFilter(label=_("Open to partner members"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
