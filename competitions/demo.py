@@ -181,7 +181,10 @@ def _past_competition(hz, nb, judges, staff, rng):
             venue="宁波市职业技术教育中心学院（海曙校区）",
             starts_on=datetime.date(2025, 10, 16),
             ends_on=datetime.date(2025, 10, 18),
-            registration_deadline=datetime.datetime(2025, 9, 30, 17, 0, tzinfo=datetime.UTC),
+            # 17:00 in Hangzhou, the end of an office day (not 17:00 UTC, 01:00 at night there).
+            registration_deadline=datetime.datetime(
+                2025, 9, 30, 17, 0, tzinfo=timezone.get_default_timezone()
+            ),
             rules=(
                 "一、参赛对象：杭州、宁波两市在职职工及新就业形态劳动者，从事本工种满 1 年。\n"
                 "二、比赛分理论知识和实际操作两部分，按权重计算总成绩。\n"
@@ -201,9 +204,9 @@ def _past_competition(hz, nb, judges, staff, rng):
         competition = services.competition_advance(actor=actor, competition=competition)
     for event in events:
         _score(event, judges, rng)
-    services.results_publish(
-        actor=actor, competition=competition, today=datetime.date(2025, 10, 25)
-    )
+    # A week after the finals, mid-morning in Hangzhou: the date on its certificates.
+    published = datetime.datetime(2025, 10, 25, 10, 0, tzinfo=timezone.get_default_timezone())
+    services.results_publish(actor=actor, competition=competition, at=published)
 
 
 def _current_competition(hz, nb, judges, staff, rng):

@@ -9,6 +9,7 @@ entrant's personal data never leaves their federation unmasked.
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -80,7 +83,9 @@ class Competition(models.Model):
     WITHDRAWAL_STATUSES = (Status.OPEN, Status.CLOSED)
 
     title = models.CharField(_("title"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     hosts = models.ManyToManyField(
         "members.Federation",
         verbose_name=_("host federations"),
@@ -147,6 +152,14 @@ class Competition(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def published_on(self) -> datetime.date | None:
+        """The day the results were published, in the portal's time zone (Asia/Shanghai),
+        whoever looks: the date on the certificates."""
+        if self.published_at is None:
+            return None
+        return timezone.localdate(self.published_at, timezone.get_default_timezone())
+
+    @property
     def registration_is_open(self):
         return self.status == self.Status.OPEN and timezone.now() <= self.registration_deadline
 
@@ -206,22 +219,31 @@ class Event(models.Model):
     name = models.CharField(_("trade"), max_length=100)
     cap_per_federation = models.PositiveSmallIntegerField(
         _("entries per federation"),
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("How many entrants each federation may enter."),
     )
-    min_years_in_job = models.PositiveSmallIntegerField(_("minimum years in the job"), default=0)
+    min_years_in_job = models.PositiveSmallIntegerField(
+        _("minimum years in the job"), default=0, validators=[MaxValueValidator(50)]
+    )
     max_age = models.PositiveSmallIntegerField(
         _("age limit"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(16), MaxValueValidator(70)],
         help_text=_("Oldest age allowed on the first day of the competition; empty for none."),
     )
     award_scheme = models.CharField(
         _("award scheme"), max_length=10, choices=AwardScheme.choices, default=AwardScheme.MEDALS
     )
-    first_awards = models.PositiveSmallIntegerField(_("gold or first prizes"), default=1)
-    second_awards = models.PositiveSmallIntegerField(_("silver or second prizes"), default=2)
-    third_awards = models.PositiveSmallIntegerField(_("bronze or third prizes"), default=3)
+    first_awards = models.PositiveSmallIntegerField(
+        _("gold or first prizes"), default=1, validators=[MaxValueValidator(100)]
+    )
+    second_awards = models.PositiveSmallIntegerField(
+        _("silver or second prizes"), default=2, validators=[MaxValueValidator(100)]
+    )
+    third_awards = models.PositiveSmallIntegerField(
+        _("bronze or third prizes"), default=3, validators=[MaxValueValidator(100)]
+    )
     title_kind = models.CharField(
         _("title granted"),
         max_length=20,
@@ -232,12 +254,14 @@ class Event(models.Model):
     title_top = models.PositiveSmallIntegerField(
         _("title for the top"),
         default=0,
+        validators=[MaxValueValidator(100)],
         help_text=_("The title goes to passing entrants ranked this high or better."),
     )
     title_max_age = models.PositiveSmallIntegerField(
         _("title age limit"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(16), MaxValueValidator(70)],
         help_text=_("For example 35 for the young post expert title; empty for none."),
     )
     judges = models.ManyToManyField(
@@ -285,6 +309,25 @@ class Event(models.Model):
     def award_counts(self):
         return (self.first_awards, self.second_awards, self.third_awards)
 
+    @property
+    def award_places(self):
+        """How many of each award, as people write it: 一等奖 1 名 / 1 first prize, … (a
+        list for `join_names`); awards given to no one are left out."""
+        first, second, third = self.award_counts
+        if self.award_scheme == AwardScheme.MEDALS:
+            places = [
+                (first, ngettext("%(count)s gold medal", "%(count)s gold medals", first)),
+                (second, ngettext("%(count)s silver medal", "%(count)s silver medals", second)),
+                (third, ngettext("%(count)s bronze medal", "%(count)s bronze medals", third)),
+            ]
+        else:
+            places = [
+                (first, ngettext("%(count)s first prize", "%(count)s first prizes", first)),
+                (second, ngettext("%(count)s second prize", "%(count)s second prizes", second)),
+                (third, ngettext("%(count)s third prize", "%(count)s third prizes", third)),
+            ]
+        return [text % {"count": count} for count, text in places if count]
+
     def weights_problem(self, parts=None):
         """A translated message when the parts' weights do not sum to 100, else None."""
         parts = list(self.parts.all()) if parts is None else parts
@@ -320,7 +363,9 @@ class ScoringPart(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("Entrants scoring below it in this part get no award; empty for none."),
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=[MaxValueValidator(1000)]
+    )
 
     objects = ScoringPartQuerySet.as_manager()
 
@@ -344,6 +389,18 @@ class ScoringPart(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.weight} %)"
+
+    @property
+    def label(self):
+        """The part as an event's page lists it: 理论知识 30%（合格分 60 分） / 理论知识 30%
+        (pass mark 60); a pass mark without trailing zeros."""
+        if self.pass_mark is None:
+            return f"{self.name} {self.weight}%"
+        return gettext("%(part)s %(weight)s%% (pass mark %(mark)s)") % {
+            "part": self.name,
+            "weight": self.weight,
+            "mark": f"{Decimal(self.pass_mark).normalize():f}",
+        }
 
 
 class EntryQuerySet(FederationScopedQuerySet):
@@ -397,9 +454,13 @@ class Entry(models.Model):
         help_text=_("Always the member's federation."),
     )
     number = models.PositiveIntegerField(
-        _("entrant number"), help_text=_("What judges see instead of the entrant's name.")
+        _("entrant number"),
+        validators=[MaxValueValidator(99_999)],
+        help_text=_("What judges see instead of the entrant's name."),
     )
-    years_in_job = models.PositiveSmallIntegerField(_("years in the job"))
+    years_in_job = models.PositiveSmallIntegerField(
+        _("years in the job"), validators=[MaxValueValidator(60)]
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ENTERED
     )
@@ -419,9 +480,15 @@ class Entry(models.Model):
     award = models.CharField(
         _("award"), max_length=10, choices=Award.choices, blank=True, default="", editable=False
     )
+    # The certificate's public address: random, so that one certificate's address says
+    # nothing of another's (entry ids are sequential). An address, not a fact about the
+    # entry, so the history leaves it out.
+    certificate_token = models.UUIDField(
+        _("certificate address"), default=uuid.uuid4, unique=True, editable=False
+    )
 
     objects = EntryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["certificate_token"])
 
     class Meta:
         verbose_name = _("entry")
@@ -459,7 +526,7 @@ class Entry(models.Model):
         super().save(*args, **kwargs)
 
     def get_certificate_url(self):
-        return reverse("competitions:certificate", args=[self.pk])
+        return reverse("competitions:certificate", kwargs={"token": self.certificate_token})
 
     def age_on(self, day: datetime.date) -> int:
         born = idcard.birth_date(self.member.id_number)
@@ -565,7 +632,7 @@ class Title(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.entry.event}"
+        return f"{capfirst(self.get_kind_display())} · {self.entry.event}"
 
 
 @receiver(m2m_changed, sender=Event.judges.through)

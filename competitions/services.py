@@ -15,6 +15,7 @@ from django.db.models import F, Max, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from competitions import ranking
@@ -176,7 +177,7 @@ def entry_create(*, actor, event: Event, member: Member, years_in_job: int, now=
             _refuse(
                 _("Members of %(federation)s cannot enter: it does not take part."),
                 "not_participating",
-                federation=member.federation.name,
+                federation=member.federation.display_name,
             )
         if competition.status != Competition.Status.OPEN:
             _refuse(_("Registration for this competition is not open."), "registration_not_open")
@@ -190,7 +191,11 @@ def entry_create(*, actor, event: Event, member: Member, years_in_job: int, now=
             )
         if years_in_job < event.min_years_in_job:
             _refuse(
-                _("%(name)s has %(years)s years in the job; this event asks for %(minimum)s."),
+                ngettext(
+                    "%(name)s has %(years)s year in the job; this event asks for %(minimum)s.",
+                    "%(name)s has %(years)s years in the job; this event asks for %(minimum)s.",
+                    years_in_job,
+                ),
                 "too_few_years",
                 name=member.name,
                 years=years_in_job,
@@ -217,9 +222,13 @@ def entry_create(*, actor, event: Event, member: Member, years_in_job: int, now=
             )
         if live.filter(federation_id=member.federation_id).count() >= event.cap_per_federation:
             _refuse(
-                _("%(federation)s has used all %(cap)s places in %(event)s."),
+                ngettext(
+                    "%(federation)s has used its %(cap)s place in %(event)s.",
+                    "%(federation)s has used all %(cap)s places in %(event)s.",
+                    event.cap_per_federation,
+                ),
                 "cap_reached",
-                federation=member.federation.name,
+                federation=member.federation.display_name,
                 cap=event.cap_per_federation,
                 event=event.name,
             )
@@ -470,7 +479,7 @@ def competition_advance(*, actor, competition: Competition) -> Competition:
         if target is None:
             _refuse(_("This step is not possible here."), "no_next_step")
         if target == Competition.Status.PUBLISHED:
-            return _publish(actor=actor, competition=competition, today=timezone.localdate())
+            return _publish(actor=actor, competition=competition, at=timezone.now())
         if target == Competition.Status.OPEN:
             events = list(competition.events.prefetch_related("parts"))
             if not events:
@@ -488,20 +497,22 @@ def competition_advance(*, actor, competition: Competition) -> Competition:
     return competition
 
 
-def results_publish(*, actor, competition: Competition, today=None) -> Competition:
-    """Compute every event's results, lock the scores and grant the titles on `today` (by
-    default the present day).
+def results_publish(*, actor, competition: Competition, at=None) -> Competition:
+    """Compute every event's results, lock the scores and publish them at the moment `at` (by
+    default now; the demo publishes in the past): the titles are granted, and the
+    certificates dated, on that day in the portal's time zone.
 
     Refused unless the actor is staff of a host federation, the competition is judging and
     every live entry has a score in every part."""
+    at = at or timezone.now()
     with transaction.atomic():
         competition = _competition_to_change(actor, competition)
         if competition.status != Competition.Status.JUDGING:
             _refuse(_("Results can only be published after judging."), "not_judging")
-        return _publish(actor=actor, competition=competition, today=today or timezone.localdate())
+        return _publish(actor=actor, competition=competition, at=at)
 
 
-def _publish(*, actor, competition: Competition, today) -> Competition:
+def _publish(*, actor, competition: Competition, at) -> Competition:
     """results_publish, on a competition that is locked, judging and the actor's to change."""
     events = list(
         competition.events.select_related("competition").prefetch_related(
@@ -518,11 +529,16 @@ def _publish(*, actor, competition: Competition, today) -> Competition:
         missing = sum(1 for *_rest, total, _passed in standings[event.pk][1] if total is None)
         if missing:
             _refuse(
-                _("%(event)s: %(count)s entries are not fully scored yet."),
+                ngettext(
+                    "%(event)s: %(count)s entry is not fully scored yet.",
+                    "%(event)s: %(count)s entries are not fully scored yet.",
+                    missing,
+                ),
                 "unscored",
                 event=event.name,
                 count=missing,
             )
+    today = timezone.localdate(at, timezone.get_default_timezone())
     placed, titles = [], []
     for event in events:
         for entry in _placed(event, standings[event.pk][1]):
@@ -550,6 +566,6 @@ def _publish(*, actor, competition: Competition, today) -> Competition:
         for host_id in host_ids
     )
     competition.status = Competition.Status.PUBLISHED
-    competition.published_at = timezone.now()
+    competition.published_at = at
     record_save(competition, actor=actor)
     return competition

@@ -9,7 +9,8 @@ urlpatterns = [
     path("judging/", views.event_judging_list, name="judging"),
     path("judging/<int:pk>/", views.score_sheet, name="judging_sheet"),
     path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
-    path("entries/<int:pk>/certificate/", views.entry_certificate, name="certificate"),
+    # Random addresses (Entry.certificate_token), not entry ids: they cannot be counted.
+    path("certificates/<uuid:token>/", views.entry_certificate, name="certificate"),
     path("<int:pk>/", views.competition_detail, name="detail"),
     path("<int:pk>/rules/", views.competition_rules, name="rules"),
     path("<int:pk>/results/", views.competition_results, name="results"),

@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from competitions import services
@@ -17,7 +18,7 @@ from competitions.models import Competition, Entry, Event, Score, ScoringPart
 from members.access import get_object_for_user
 from members.files import private_file_response
 from members.filters import paginate
-from members.scoping import can_see_personal_data
+from members.scoping import can_see_personal_data, personal_data_shown
 from members.spreadsheets import safe_cell
 from members.web import error_messages
 
@@ -29,12 +30,15 @@ def get_competition_for_user(request, pk):
     return get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
 
 
-def get_published_entry(request, pk):
+def get_certificate_entry(request, token):
+    """The live entry of a published competition with that certificate address, else 404.
+    The address is random (Entry.certificate_token): it is found only through the results
+    page, never by counting."""
     return get_object_or_404(
         Entry.objects.active()
         .filter(event__competition__status=Competition.Status.PUBLISHED)
-        .select_related("event__competition", "member__organisation", "federation"),
-        pk=pk,
+        .select_related("event__competition", "member__organisation__federation", "federation"),
+        certificate_token=token,
     )
 
 
@@ -113,7 +117,7 @@ def _results_by_event(competition):
     entries = (
         Entry.objects.active()
         .filter(event__competition=competition)
-        .select_related("member__organisation", "federation")
+        .select_related("member__organisation__federation", "federation")
         .prefetch_related("title")
         .order_by(F("rank").asc(nulls_last=True), "number")
     )
@@ -188,8 +192,8 @@ def competition_results_export(request, pk):
                         event.name,
                         entry.rank,
                         entry.member.name,
-                        entry.federation.name,
-                        entry.member.organisation.name,
+                        entry.federation.display_name,
+                        entry.member.organisation.display_name,
                         float(entry.total) if entry.total is not None else None,
                         str(entry.get_award_display()) if entry.award else "",
                         str(title.get_kind_display()) if title else "",
@@ -206,20 +210,23 @@ def competition_results_export(request, pk):
     return response
 
 
-def entry_certificate(request, pk):
-    """A printable certificate of an award (or a title) of a published competition."""
-    entry = get_published_entry(request, pk)
+def entry_certificate(request, token):
+    """A printable certificate of an award (or a title) of a published competition, dated
+    the day its results were published."""
+    entry = get_certificate_entry(request, token)
     title = entry.title if hasattr(entry, "title") else None
     if not entry.award and title is None:
         raise Http404
+    competition = entry.event.competition
     return render(
         request,
         "competitions/certificate.html",
         {
             "entry": entry,
-            "competition": entry.event.competition,
-            "hosts": list(entry.event.competition.hosts.all()),
+            "competition": competition,
+            "hosts": list(competition.hosts.all()),
             "title": title,
+            "issued_on": competition.published_on,
         },
     )
 
@@ -235,7 +242,7 @@ def entry_list(request, pk):
         request.GET,
         Entry.objects.for_user(request.user)
         .filter(event__competition=competition)
-        .select_related("event", "member__organisation", "federation")
+        .select_related("event", "member__organisation__federation", "federation")
         .order_by("event__name", "number"),
         request=request,
         competition=competition,
@@ -264,6 +271,7 @@ def entry_list(request, pk):
             "filterset": filterset,
             "page": page,
             "can_enter": can_enter,
+            "personal_data": personal_data_shown(request.user),
         },
     )
 
@@ -394,7 +402,11 @@ def score_sheet(request, pk):
             # the judge sees what they typed again, to correct it
             mine.update({key: value for key, value in values.items() if value})
         else:
-            messages.success(request, _("%(count)s scores were saved.") % {"count": saved})
+            messages.success(
+                request,
+                ngettext("%(count)s score was saved.", "%(count)s scores were saved.", saved)
+                % {"count": saved},
+            )
             return redirect("competitions:judging_sheet", pk=event.pk)
     rows = [
         {

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "axes",
+    "members.admin_site.AxesConfig",  # django-axes, named in the active language
     # Finds each app's rules.py: the permissions it declares (members.access).
     "rules.apps.AutodiscoverRulesConfig",
     "django_filters",
@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Refuses a body larger than any upload before it is read; nothing above reads it.
+    "members.middleware.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Must stay last: it turns a lockout raised by the authentication backend into a page.
     "axes.middleware.AxesMiddleware",
@@ -152,6 +154,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language (2027年11月11日, 11 Nov 2027): config/formats.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -178,8 +182,13 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads: a file larger than 2.5 MB is streamed to a temporary file, not held in memory; the
+# form fields beside the files may come to 2.5 MB (also the margin that
+# members.middleware allows above the largest file, members.uploads.MAX_UPLOAD_BYTES); a
+# progress update carries at most ten attachments.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -234,12 +243,29 @@ CONTENT_SECURITY_POLICY = {
 # History pages show old versions and never write them back (members.admin_scoping).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Every record is printed once. Django's own configuration gives the "django" logger a
+# console handler of its own (with DEBUG on) that also passes the record on to the root's:
+# each line came out twice. Here the "django" logger only passes records on to the root;
+# runserver's request lines ("django.server") keep their own handler and format, and are
+# not passed on, as in Django's configuration (which this one replaces below "django").
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -13,9 +15,17 @@ admin.site.site_header = _("Twin-City Union Cooperation Portal")
 admin.site.site_title = _("Twin-City Union Cooperation Portal")
 admin.site.index_title = _("Administration")
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico wherever a page names no icon (the admin, a PDF): send
+    them to the portal's icon among the static files (its name changes with its content)."""
+    return redirect(static("icons/favicon.ico"))
+
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -98,9 +98,9 @@ class MultipleFileField(forms.FileField):
 
 class ProgressUpdateForm(forms.ModelForm):
     files = MultipleFileField(
-        label=_("attachments"),
+        label=_("Attachments"),
         required=False,
-        help_text=_("Images or PDF files, at most 10 MB each."),
+        help_text=_("Images or PDF files, at most 10 MB in all."),
     )
 
     class Meta:

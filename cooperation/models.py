@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
@@ -18,10 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.commons import FIVE_COMMONS
+from members.display import local_date
 from members.scoping import FederationScopedQuerySet, user_scope
 from members.uploads import DOCUMENT_KINDS, UploadValidator, upload_name
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+#: More workers than a project of two cities' federations can reach (their members number a
+#: few million): a figure above it is a typing mistake.
+MAX_BENEFICIARIES = 10_000_000
 
 
 def today():
@@ -181,7 +186,7 @@ class Pillar(models.Model):
     Key = PillarKey
 
     key = models.CharField(_("key"), max_length=20, unique=True, choices=PillarKey.choices)
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("position"), validators=[MaxValueValidator(1000)])
     icon = models.CharField(_("icon"), max_length=40)
     name_zh = models.CharField(_("Chinese name"), max_length=50)
     name_en = models.CharField(_("English name"), max_length=100)
@@ -341,10 +346,14 @@ class Project(models.Model):
     target_beneficiaries = models.PositiveIntegerField(
         _("target beneficiaries"),
         default=0,
+        validators=[MaxValueValidator(MAX_BENEFICIARIES)],
         help_text=_("How many workers the project means to reach."),
     )
     actual_beneficiaries = models.PositiveIntegerField(
-        _("beneficiaries so far"), default=0, help_text=_("How many workers it has reached.")
+        _("beneficiaries so far"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BENEFICIARIES)],
+        help_text=_("How many workers it has reached."),
     )
     is_public = models.BooleanField(
         _("public"),
@@ -501,7 +510,7 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["is_public", "-happened_on"], name="coop_update_public")]
 
     def __str__(self):
-        return f"{self.project} · {self.happened_on:%Y-%m-%d}"
+        return f"{self.project} · {local_date(self.happened_on)}"
 
     def clean(self):
         if self.happened_on and self.happened_on > today():

@@ -32,6 +32,7 @@ from cooperation.models import (
     Venue,
     transition_error,
 )
+from members.display import join_names
 from members.models import Federation
 from members.scoping import user_scope
 from members.services import record_delete, record_save, require_perm
@@ -124,12 +125,12 @@ def validate_project_parties(
         ("agreement", [lead_federation]),
         ("partner_federations", partner_federations),
     ):
-        outside = [f.name for f in federations if f.pk not in parties]
+        outside = [f for f in federations if f.pk not in parties]
         if outside:
             errors[field] = ValidationError(
                 _("%(names)s is not a party to the chosen agreement."),
                 code="partner_not_party",
-                params={"names": "、".join(outside)},
+                params={"names": join_names(outside)},
             )
     if errors:
         raise ValidationError(errors)

@@ -1,6 +1,10 @@
+import axes.admin
+import axes.models
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from members import services
 from members.admin_scoping import (
@@ -226,3 +230,23 @@ class HonourAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
 
     def delete_model(self, request, obj):
         services.honour_delete(actor=request.user, honour=obj)
+
+
+# django-axes names two columns of its lockout list only by their method names ("Status",
+# "Expiration"), which no catalogue can translate, and builds its status by gluing a number
+# to "Attempt Remaining": the same admin, with labels and counts in the active language.
+class AccessAttemptAdmin(axes.admin.AccessAttemptAdmin):
+    @admin.display(description=_("status"))
+    def status(self, obj):
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if left <= 0:
+            return _("Locked Out")
+        return ngettext("%(count)s attempt left", "%(count)s attempts left", left) % {"count": left}
+
+    @admin.display(description=_("Expires At"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+
+admin.site.unregister(axes.models.AccessAttempt)
+admin.site.register(axes.models.AccessAttempt, AccessAttemptAdmin)

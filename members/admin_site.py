@@ -1,7 +1,9 @@
 """The portal's admin site: the Django admin, open only to the roles that work in it."""
 
+import axes.apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 from members.scoping import ADMIN_ROLES, user_scope
 
@@ -20,3 +22,10 @@ class PortalAdminSite(admin.AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "members.admin_site.PortalAdminSite"
+
+
+class AxesConfig(axes.apps.AppConfig):
+    """django-axes (sign-in lockouts) under a translated name in the admin: the library
+    names its app only by its label, "Axes"."""
+
+    verbose_name = _("Sign-in protection")

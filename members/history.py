@@ -1,8 +1,10 @@
 """Readable history of a record for its page: who, when, and what changed."""
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from members import masking
+from members.display import join_names
 
 MASKERS = {"id_number": masking.mask_id_number, "mobile": masking.mask_mobile}
 
@@ -61,12 +63,15 @@ def _entries(obj, records, *, show_personal, limit):
                 objects = related.get(field.related_model, {})
                 key = field.m2m_reverse_field_name()
                 old, new = (
-                    "、".join(str(objects.get(row[key], row[key])) for row in rows or [])
+                    join_names(objects.get(row[key], row[key]) for row in rows or [])
                     for rows in (old, new)
                 )
             elif field.choices:
                 labels = dict(field.flatchoices)
                 old, new = labels.get(old, old), labels.get(new, new)
+            elif isinstance(field, models.BooleanField):
+                words = {True: _("Yes"), False: _("No")}
+                old, new = words.get(old, old), words.get(new, new)
             shown.append((field.verbose_name, old, new))
         entries.append({"record": record, "changes": shown})
     return entries

@@ -1,13 +1,15 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members import masking
+from members.display import in_english
 from members.scoping import (
     ADMIN_ROLES,
     FederationScopedQuerySet,
@@ -20,7 +22,7 @@ from members.validators import normalise_mobile, validate_id_number, validate_mo
 class User(AbstractUser):
     """A person who signs in. One `name` field: Chinese names have no first/last split."""
 
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100, blank=True)
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
 
@@ -76,14 +78,29 @@ class Federation(models.Model):
     def __str__(self):
         return self.display_name
 
+    # The one way pages name a federation in the active language: the full name, the city,
+    # and the short form of tables and lists. Chinese is shown unless English is active; in
+    # English the Chinese name stays only where no English name was entered.
+
     @property
     def display_name(self):
-        """The name in the active language (Chinese unless English is active and known)."""
-        return self.name_en if self.name_en and get_language() == "en" else self.name
+        """Full name: 杭州市总工会 / Hangzhou Federation of Trade Unions."""
+        return self.name_en if self.name_en and in_english() else self.name
 
     @property
     def display_city(self):
-        return self.city_en if self.city_en and get_language() == "en" else self.city
+        """City: 杭州 / Hangzhou."""
+        return self.city_en if self.city_en and in_english() else self.city
+
+    @property
+    def display_short(self):
+        """Short form for tables, lists and progress lines: the one-character 杭 / 甬 in
+        Chinese. English has no such abbreviations, and a code such as HZ means nothing to a
+        reader from outside, so English shows the city (Hangzhou), or the code when no
+        English city was entered (never a Chinese character)."""
+        if in_english():
+            return self.city_en or self.code
+        return self.short_name
 
 
 class OrganisationQuerySet(FederationScopedQuerySet):
@@ -141,6 +158,18 @@ class Organisation(models.Model):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        """A federation's own office carries the federation's name: it is named as the
+        federation is, in the active language; other organisations by their name."""
+        if (
+            in_english()
+            and self.kind == OrganisationKind.FEDERATION
+            and self.name == self.federation.name
+        ):
+            return self.federation.display_name
         return self.name
 
     def clean(self):
@@ -287,7 +316,7 @@ class Member(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     card_number = models.CharField(_("member card number"), max_length=30)
     id_number = models.CharField(
         _("resident ID number"),
@@ -421,14 +450,16 @@ class Honour(models.Model):
         NATIONAL = "national", _("national")
         PROVINCIAL = "provincial", _("provincial")
         MUNICIPAL = "municipal", _("municipal")
-        DISTRICT = "district", _("district or county")
+        DISTRICT = "district", pgettext_lazy("honour level", "district or county")
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="honours"
     )
     kind = models.CharField(_("honour"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
 
     objects = HonourQuerySet.as_manager()
     history = HistoricalRecords()
@@ -447,4 +478,10 @@ class Honour(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_level_display()} {self.get_kind_display()} ({self.year})"
+        # "全国劳动模范（2012）" in Chinese, "National model worker (2012)" in English.
+        text = gettext("%(level)s %(kind)s (%(year)s)") % {
+            "level": self.get_level_display(),
+            "kind": self.get_kind_display(),
+            "year": self.year,
+        }
+        return text[:1].upper() + text[1:]

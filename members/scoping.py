@@ -107,6 +107,15 @@ def can_see_personal_data(user, federation_id: int | None) -> bool:
     )
 
 
+def personal_data_shown(user) -> str:
+    """Whose ID and phone numbers the user sees in full, for a page to say what is true for
+    its reader: "all" (administrators), "own" (their own federation's members) or "none"."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return "all"
+    return "own" if can_see_personal_data(user, scope.federation_id) else "none"
+
+
 def editors_of(federation_id):
     """The users who change a federation's records: its staff and approvers."""
     from members.models import User

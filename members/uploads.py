@@ -41,6 +41,11 @@ IMAGE_KINDS = frozenset({"jpeg", "png", "gif", "webp"})
 DOCUMENT_KINDS = IMAGE_KINDS | {"pdf"}
 # Pillow's format names: an image sniffed as one kind must also decode as that kind.
 PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+# The largest file the portal accepts, the one home of every upload limit: each field's or
+# service's own limit is at most this (UploadValidator and validate_upload refuse a larger
+# one), and members.middleware refuses, before reading it, a request whose body is larger than
+# this plus the form fields around it.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # About 160 MB once decoded (RGBA). A phone photo has 12 to 50 million pixels; a few KB of
 # single-colour PNG can claim far more, and decoding it would take the server's memory.
 MAX_IMAGE_PIXELS = 40_000_000
@@ -96,8 +101,15 @@ def download_name(name: str, kind: str | None) -> str:
     return f"{stem}.{EXTENSIONS.get(kind, UNKNOWN_EXTENSION)}"
 
 
-def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes=10 * 1024 * 1024):
+def _check_limit(max_bytes):
+    if max_bytes > MAX_UPLOAD_BYTES:
+        # A larger file would never arrive: its request is refused before it is read.
+        raise ValueError(f"max_bytes={max_bytes} is above MAX_UPLOAD_BYTES={MAX_UPLOAD_BYTES}")
+
+
+def validate_upload(upload, *, kinds=DOCUMENT_KINDS, max_bytes=MAX_UPLOAD_BYTES):
     """Raise ValidationError unless `upload` is one of `kinds` and at most `max_bytes`."""
+    _check_limit(max_bytes)
     if upload.size > max_bytes:
         raise ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s."),
@@ -168,7 +180,8 @@ class UploadValidator:
     """A field validator: `validators=[UploadValidator(kinds=IMAGE_KINDS, max_bytes=...)]`.
     Deconstructible, so it can stand in a model field's validators."""
 
-    def __init__(self, kinds=DOCUMENT_KINDS, max_bytes=10 * 1024 * 1024):
+    def __init__(self, kinds=DOCUMENT_KINDS, max_bytes=MAX_UPLOAD_BYTES):
+        _check_limit(max_bytes)
         self.kinds = frozenset(kinds)
         self.max_bytes = max_bytes
 

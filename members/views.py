@@ -11,7 +11,7 @@ from members.forms import MemberForm
 from members.history import history_entries
 from members.models import Member
 from members.registry import registry
-from members.scoping import can_see_personal_data
+from members.scoping import can_see_personal_data, personal_data_shown
 
 PAGE_SIZE = 25
 
@@ -19,7 +19,10 @@ PAGE_SIZE = 25
 def get_member_for_user(request, pk, *, perm=None):
     """The member if the user reads it (and, with `perm`, holds `perm` for it), else 404."""
     return get_object_for_user(
-        request, Member.objects.select_related("organisation", "federation"), pk, perm=perm
+        request,
+        Member.objects.select_related("organisation__federation", "federation"),
+        pk,
+        perm=perm,
     )
 
 
@@ -28,7 +31,9 @@ def get_member_for_user(request, pk, *, perm=None):
 def member_list(request):
     filterset = MemberFilterSet(
         request.GET,
-        Member.objects.for_user(request.user).select_related("organisation", "federation"),
+        Member.objects.for_user(request.user).select_related(
+            "organisation__federation", "federation"
+        ),
         request=request,
     )
     page = paginate(request, filterset.qs, PAGE_SIZE)
@@ -41,6 +46,7 @@ def member_list(request):
             "filterset": filterset,
             "page": page,
             "can_add": may_create(request.user, "members.add_member"),
+            "personal_data": personal_data_shown(request.user),
         },
     )
 

@@ -3,7 +3,7 @@
 
 import django_filters
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from members.filters import PortalFilterSet
@@ -43,7 +43,8 @@ class DirectoryFilterSet(PortalFilterSet):
             (theme.key, theme.name) for theme in Theme.objects.all()
         ]
         self.filters["stars"].extra["choices"] = [
-            (n, gettext("%(n)s stars or more") % {"n": n}) for n in range(5, 0, -1)
+            (n, ngettext("%(n)s star or more", "%(n)s stars or more", n) % {"n": n})
+            for n in range(5, 0, -1)
         ]
 
     def search(self, queryset, name, value):

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
@@ -39,11 +40,17 @@ class SanatoriumForm(forms.ModelForm):
         }
 
 
+def _photo_help_text():
+    return _("JPEG, PNG, GIF or WebP, at most %(size)s MB.") % {
+        "size": PHOTO_MAX_BYTES // (1024 * 1024)
+    }
+
+
 class PhotoForm(forms.Form):
     image = forms.FileField(
         label=_("Photo"),
-        help_text=_("JPEG, PNG, GIF or WebP, at most %(size)s MB.")
-        % {"size": PHOTO_MAX_BYTES // (1024 * 1024)},
+        # Lazy: `%` on a lazy string translates it at once, here when the module is imported.
+        help_text=lazy(_photo_help_text, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     caption = forms.CharField(label=_("Caption"), required=False, max_length=100)

@@ -33,7 +33,9 @@ class Theme(models.Model):
     icon = models.CharField(
         _("icon"), max_length=40, default="tree", help_text=_("A Bootstrap Icons name.")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=[MaxValueValidator(1000)]
+    )
 
     class Meta:
         verbose_name = _("theme")
@@ -110,8 +112,10 @@ class Sanatorium(models.Model):
         help_text=_("1 to 5 stars, from the sanatorium-base evaluation."),
     )
     certified_on = models.DateField(_("certification date"), null=True, blank=True)
-    beds = models.PositiveIntegerField(_("beds"), default=0)
-    meal_seats = models.PositiveIntegerField(_("meal seats"), default=0)
+    beds = models.PositiveIntegerField(_("beds"), default=0, validators=[MaxValueValidator(10_000)])
+    meal_seats = models.PositiveIntegerField(
+        _("meal seats"), default=0, validators=[MaxValueValidator(10_000)]
+    )
     facilities = models.TextField(_("facilities"), blank=True)
     accessibility = models.TextField(_("accessibility notes"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50)
@@ -190,7 +194,9 @@ class Photo(models.Model):
     image = models.ImageField(_("image"), upload_to=photo_path)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
     caption = models.CharField(_("caption"), max_length=100, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=[MaxValueValidator(1000)]
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = PhotoQuerySet.as_manager()
@@ -253,6 +259,27 @@ class RecognitionStatus(models.TextChoices):
     REVOKED = "revoked", _("revoked")
 
 
+class RecognitionState(models.TextChoices):
+    """Where a recognition stands for a person reading it: its stored status, with an approved
+    one told apart by its dates. Derived (`Recognition.state`), never stored."""
+
+    PROPOSED = "proposed", _("proposed")
+    CURRENT = "current", _("approved")
+    NOT_YET_VALID = "not_yet_valid", _("approved, not yet valid")
+    EXPIRED = "expired", _("expired")
+    REJECTED = "rejected", _("rejected")
+    REVOKED = "revoked", _("revoked")
+
+
+#: The states in which the recognising federation may renew (approve again with new dates)
+#: and revoke. An expired recognition can be renewed; there is nothing left to revoke.
+RENEWABLE_STATES = [
+    RecognitionState.CURRENT,
+    RecognitionState.NOT_YET_VALID,
+    RecognitionState.EXPIRED,
+]
+REVOCABLE_STATES = [RecognitionState.CURRENT, RecognitionState.NOT_YET_VALID]
+
 #: At most one open recognition per base and recognising federation.
 OPEN_RECOGNITION_STATUSES = [RecognitionStatus.PROPOSED, RecognitionStatus.APPROVED]
 #: Closed by a decision that must give its reason.
@@ -268,6 +295,7 @@ class Recognition(models.Model):
     """
 
     Status = RecognitionStatus
+    State = RecognitionState
 
     sanatorium = models.ForeignKey(
         Sanatorium,
@@ -374,12 +402,28 @@ class Recognition(models.Model):
                 )
 
     @property
-    def state_label(self):
-        """The status a person reads: 'expired' and 'not yet valid' are derived from dates."""
+    def state(self):
+        """Where the recognition stands today (in the portal's time zone): its status, an
+        approved one told apart by its dates ('expired', 'not yet valid'). The one home of
+        that rule in Python; `current()` is the same rule as a query."""
         if self.status == self.Status.APPROVED:
             today = timezone.localdate()
             if self.valid_until < today:
-                return _("expired")
+                return RecognitionState.EXPIRED
             if self.valid_from > today:
-                return _("approved, not yet valid")
-        return self.get_status_display()
+                return RecognitionState.NOT_YET_VALID
+            return RecognitionState.CURRENT
+        return RecognitionState(self.status)
+
+    @property
+    def state_label(self):
+        """The state a person reads."""
+        return self.state.label
+
+    @property
+    def can_be_renewed(self):
+        return self.state in RENEWABLE_STATES
+
+    @property
+    def can_be_revoked(self):
+        return self.state in REVOCABLE_STATES

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from members.display import local_date
 from members.models import Federation
 from members.scoping import user_scope
 from members.services import record_delete, record_save, require_perm
@@ -267,7 +268,8 @@ def recognition_reject(*, actor, recognition: Recognition, reason: str) -> Recog
 def recognition_revoke(*, actor, recognition: Recognition, reason: str) -> Recognition:
     with transaction.atomic():
         locked = _lock_for_decision(actor, recognition)
-        if locked.status != Recognition.Status.APPROVED:
+        # An expired recognition has nothing left to revoke (it can be renewed).
+        if not locked.can_be_revoked:
             raise ValidationError(
                 _("Only an approved recognition can be revoked."), code="bad_state"
             )
@@ -312,7 +314,10 @@ def _notify_proposer(recognition_pk: int) -> None:
         if recognition.status == Recognition.Status.APPROVED:
             lines.append(
                 _("Valid from %(start)s until %(end)s.")
-                % {"start": recognition.valid_from, "end": recognition.valid_until}
+                % {
+                    "start": local_date(recognition.valid_from),
+                    "end": local_date(recognition.valid_until),
+                }
             )
         if recognition.reason:
             lines.append(_("Reason: %(reason)s") % {"reason": recognition.reason})

@@ -19,8 +19,15 @@ THEMES = [
 
 
 def ensure_themes(theme_model):
+    """Add the standard themes that are missing and correct those that differ; a theme that
+    is as it should be is not written again (seed_demo runs this every time)."""
+    stored = {
+        theme.key: theme for theme in theme_model.objects.filter(key__in=[t[0] for t in THEMES])
+    }
     for position, (key, name_zh, name_en, icon) in enumerate(THEMES):
-        theme_model.objects.update_or_create(
-            key=key,
-            defaults={"name_zh": name_zh, "name_en": name_en, "icon": icon, "position": position},
-        )
+        values = {"name_zh": name_zh, "name_en": name_en, "icon": icon, "position": position}
+        theme = stored.get(key)
+        if theme is None:
+            theme_model.objects.create(key=key, **values)
+        elif any(getattr(theme, name) != value for name, value in values.items()):
+            theme_model.objects.filter(pk=theme.pk).update(**values)

@@ -6,6 +6,9 @@ and holds the permission asked for), recognitions to decide through
 `get_recognition_for_deciding`; every write goes through sanatoriums.services, which asks
 the same question of its actor."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from members.access import get_object_for_user, may_create
 from members.filters import paginate
 from members.history import history_entries
+from members.models import Federation
 from members.scoping import user_scope
 from members.web import error_messages, show_on_form
 from sanatoriums import services
@@ -41,6 +45,33 @@ def with_cards(queryset):
         ),
         Prefetch("photos", queryset=Photo.objects.order_by("position", "id"), to_attr="photo_list"),
     )
+
+
+@dataclass(frozen=True)
+class OpenToBadge:
+    """A card's badge: the members of `federation` may use the base, as its owner's
+    members (`until` is None) or by a recognition valid until `until`."""
+
+    federation: Federation
+    until: date | None = None
+
+
+def open_to_badges(base, *, only=None):
+    """Whose members may use an active base today, the rule of `Sanatorium.objects.open_to`
+    told on the card: the members of each federation that recognises it today
+    (`current_recognitions`, prefetched by `with_cards`), and the owner's. With `only`
+    (the directory's "open to members of"), that federation's badge alone: the reason the
+    base is in the list."""
+    if base.status != Sanatorium.Status.ACTIVE:
+        return []
+    # The other cities' members first: what a recognition adds to the owner's own members.
+    badges = [
+        OpenToBadge(recognition.federation, recognition.valid_until)
+        for recognition in base.current_recognitions
+    ] + [OpenToBadge(base.federation)]
+    if only is not None:
+        badges = [badge for badge in badges if badge.federation.pk == only.pk]
+    return badges
 
 
 def get_sanatorium_for_user(request, pk):
@@ -71,16 +102,23 @@ def sanatorium_directory(request):
     """The public directory: which bases are open to me? Filters live in the URL."""
     filterset = DirectoryFilterSet(request.GET, Sanatorium.objects.active(), request=request)
     page = paginate(request, with_cards(filterset.qs), DIRECTORY_PAGE_SIZE)
+    open_to = filterset.open_to_federation
+    for base in page:
+        base.badges = open_to_badges(base, only=open_to)
     return render(
         request,
         "sanatoriums/directory.html",
-        {"form": filterset.form, "page": page, "open_to": filterset.open_to_federation},
+        {"form": filterset.form, "page": page, "open_to": open_to},
     )
 
 
 def sanatorium_detail(request, pk):
     sanatorium = get_sanatorium_for_user(request, pk)
-    context = {"sanatorium": sanatorium, "photos": sanatorium.photo_list}
+    context = {
+        "sanatorium": sanatorium,
+        "photos": sanatorium.photo_list,
+        "badges": open_to_badges(sanatorium),
+    }
     user = request.user
     if user.has_perm("sanatoriums.view_sanatorium", sanatorium):
         # Staff of the federations in the agreement see the whole recognition record.

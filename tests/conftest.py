@@ -164,6 +164,36 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+@pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """pytest-playwright's own `base_url` is a method of a plugin object, a form of session
+    fixture that pytest deprecates; this one does the same (the journeys use
+    `live_server.url`)."""
+    return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
+
+
+# On SQLite the live server's threads share the test's in-memory connection only while the
+# live server runs; a thread still serving a browser's keep-alive connection after that fails
+# as it closes ("DatabaseWrapper objects created in a thread can only be used in that same
+# thread"). So every browser connection is closed while the live server still runs: the
+# contexts a test opens at the end of that test, and the browser before the live server.
+
+
+@pytest.fixture(scope="session")
+def browser(live_server, browser):
+    """Playwright's browser, started after (so closed before) the live server."""
+    return browser
+
+
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request):
+    """Close the browser contexts (and their connections) a test leaves open."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _clean_test_media():
     yield

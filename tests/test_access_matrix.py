@@ -130,6 +130,7 @@ def _own_federation_and(name):
 ROUTES: dict[str, Route] = {
     "home": Route(get=public),
     "healthz": Route(get=public),
+    "favicon": Route(get=public),  # a redirect to the static icon
     "login": Route(get=public),
     "logout": Route(),  # POST signs out whoever asks: nothing to protect
     "password_change": Route(get=signed_in),
@@ -326,6 +327,8 @@ def _users(request):
 def _kwargs(pattern_name, route, record):
     if route.record is None:
         return {}
+    if pattern_name == "competitions:certificate":
+        return {"token": record.certificate_token}
     if pattern_name == "sanatoriums:photo_delete":
         return {"pk": record.sanatorium_id, "photo_pk": record.pk}
     return {"pk": record.pk}

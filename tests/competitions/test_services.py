@@ -277,7 +277,9 @@ def test_publish_grants_titles_and_locks_scores(
     score(b, [hz_judge], 理论知识=90, 实际操作=95)
     refused("not_host", services.results_publish, actor=hz_judge, competition=competition)
     services.results_publish(
-        actor=hz_staff, competition=competition, today=datetime.date(2026, 12, 1)
+        actor=hz_staff,
+        competition=competition,
+        at=datetime.datetime(2026, 11, 30, 16, 30, tzinfo=datetime.UTC),  # 00:30 in Shanghai
     )
     competition.refresh_from_db()
     assert competition.status == Competition.Status.PUBLISHED
@@ -288,6 +290,8 @@ def test_publish_grants_titles_and_locks_scores(
         b.federation,
     )
     assert set(title.recognised_by.all()) == set(competition.hosts.all())
+    # published, and the title granted, on that day in Shanghai
+    assert competition.published_on == title.granted_on == datetime.date(2026, 12, 1)
     # locked: the service refuses a judge's change, of one cell or of a whole sheet
     part = event.parts.first()
     refused("scores_locked", score_one, hz_judge, a, part, "100")

@@ -1,5 +1,7 @@
 """The pages: public list and results, staff entries, judges' sheets, export, certificate."""
 
+import datetime
+import uuid
 from decimal import Decimal
 from io import BytesIO
 
@@ -7,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from competitions import services
 from competitions.models import Competition, Entry, Score, Title
@@ -141,7 +145,7 @@ def test_results_export_is_formula_safe(client, published, entries):
 
 def test_certificate_of_an_award(client, published, entries):
     entry = Entry.objects.get(pk=entries[0].pk)
-    response = client.get(reverse("competitions:certificate", args=[entry.pk]))
+    response = client.get(entry.get_certificate_url())
     assert response.status_code == 200
     assert "荣誉证书" in response.text and entry.member.name in response.text
     assert "competitions-print.css" in response.text
@@ -163,8 +167,8 @@ def test_no_certificate_without_an_award_or_before_publishing(
     assert (failing.award, failing.passed, hasattr(failing, "title")) == ("", False, False)
     bronze = Entry.objects.get(pk=entries[2].pk)
     assert bronze.award == Entry.Award.BRONZE
-    assert client.get(reverse("competitions:certificate", args=[bronze.pk])).status_code == 200
-    assert client.get(reverse("competitions:certificate", args=[failing.pk])).status_code == 404
+    assert client.get(bronze.get_certificate_url()).status_code == 200
+    assert client.get(failing.get_certificate_url()).status_code == 404
     other = CompetitionFactory(hosts=list(event.competition.hosts.all()))
     other_event = EventFactory(competition=other)
     unpublished = Entry.objects.create(
@@ -174,7 +178,39 @@ def test_no_certificate_without_an_award_or_before_publishing(
         years_in_job=1,
         entered_by=hz_staff,
     )
-    assert client.get(reverse("competitions:certificate", args=[unpublished.pk])).status_code == 404
+    assert client.get(unpublished.get_certificate_url()).status_code == 404
+
+
+def test_certificates_have_addresses_that_cannot_be_counted(client, published, entries):
+    entry = Entry.objects.get(pk=entries[0].pk)
+    token = str(entry.certificate_token)
+    assert entry.get_certificate_url() == f"/competitions/certificates/{token}/"
+    assert client.get(entry.get_certificate_url()).status_code == 200
+    # the old sequential address is gone
+    assert client.get(f"/competitions/entries/{entry.pk}/certificate/").status_code == 404
+    # every entry has its own random address
+    tokens = set(Entry.objects.values_list("certificate_token", flat=True))
+    assert len(tokens) == Entry.objects.count()
+    assert client.get(f"/competitions/certificates/{uuid.uuid4()}/").status_code == 404
+    # the results page links to the certificates by their addresses
+    results = client.get(reverse("competitions:results", args=[published.pk])).text
+    assert entry.get_certificate_url() in results
+    assert "/certificate/" not in results
+
+
+def test_a_certificate_is_dated_the_day_the_results_were_published(client, published, entries):
+    # 23:30 UTC on 25 October is 07:30 on 26 October in Shanghai
+    Competition.objects.filter(pk=published.pk).update(
+        published_at=datetime.datetime(2025, 10, 25, 23, 30, tzinfo=datetime.UTC)
+    )
+    entry = Entry.objects.get(pk=entries[0].pk)
+    with translation.override("zh-hans"):
+        publish_day = date_format(datetime.date(2025, 10, 26), "DATE_FORMAT")
+        eve = date_format(datetime.date(2025, 10, 25), "DATE_FORMAT")
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+    text = client.get(entry.get_certificate_url()).text
+    assert publish_day in text
+    assert eve not in text and today not in text
 
 
 # --- staff: entries -----------------------------------------------------------------------
@@ -458,7 +494,7 @@ def test_english_pages_have_no_chinese_separators(client, competition, event, en
     assert "理论知识 30%" in detail
     listing = client.get(reverse("competitions:list")).text
     assert "杭州市总工会, 宁波市总工会" in listing
-    certificate = client.get(reverse("competitions:certificate", args=[entries[0].pk])).text
+    certificate = client.get(entries[0].get_certificate_url()).text
     for text in (detail, listing, certificate):
         main = text[text.index("<main") : text.index("</main>")]
         assert "、" not in main and "\u3000" not in main

@@ -1,5 +1,11 @@
+import io
+
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from simple_history.models import HistoricalChanges
 
 from cooperation.models import Agreement
 from members.models import Federation, Member, Role, StaffProfile, User
@@ -51,3 +57,27 @@ def test_seed_demo_refuses_without_debug_unless_forced(settings):
     assert not Member.objects.exists()
     call_command("seed_demo", force=True)
     assert Member.objects.exists()
+
+
+# Every history table, the many-to-many ones included (simple_history's HistoricalChanges).
+HISTORICAL_MODELS = [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def history_counts():
+    return {model._meta.label: model.objects.count() for model in HISTORICAL_MODELS}
+
+
+def test_a_second_run_writes_nothing(settings):
+    """Not a row, not a history row: every record is saved only when it changes. Again with
+    the same password (the browser tests' `demo` fixture) and without one (`make run`)."""
+    assert len(HISTORICAL_MODELS) >= 20  # every app's, with the many-to-many histories
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-pass-123", stdout=io.StringIO())
+    before = history_counts()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("seed_demo", password="demo-pass-123", stdout=io.StringIO())
+        call_command("seed_demo", stdout=io.StringIO())
+    assert history_counts() == before
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []

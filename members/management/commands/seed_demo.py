@@ -84,9 +84,10 @@ class Command(BaseCommand):
         "organisation trees, members with valid ID numbers, and the accounts hz-staff, "
         "hz-approver, nb-staff, nb-approver, leader and admin; then each app's demo records, "
         "in the order the apps registered them (their agreement, say). "
-        "--scale N makes N times the base volume of members. Running it again adds nothing "
-        "that is already there (existing accounts keep their password unless --password is "
-        "given). Refuses to run when DEBUG is off unless --force is given."
+        "--scale N makes N times the base volume of members. Running it again writes nothing "
+        "that is already as it should be: no row and no history row (existing accounts keep "
+        "their password unless --password is given). Refuses to run when DEBUG is off unless "
+        "--force is given."
     )
 
     def add_arguments(self, parser):
@@ -132,9 +133,9 @@ class Command(BaseCommand):
         for spec in FEDERATIONS:
             federation = Federation.objects.filter(code=spec["code"]).first()
             federation = federation or Federation(code=spec["code"])
-            for key in ("name", "city", "name_en", "city_en", "short_name"):
-                setattr(federation, key, spec[key])
-            services.federation_save(actor=None, federation=federation, reason=REASON)
+            keys = ("name", "city", "name_en", "city_en", "short_name")
+            if changed(federation, **{key: spec[key] for key in keys}):
+                services.federation_save(actor=None, federation=federation, reason=REASON)
             federations[spec["code"]] = federation
             root = self.organisation(federation, spec["name"], Organisation.Kind.FEDERATION)
             units = [root]
@@ -167,8 +168,8 @@ class Command(BaseCommand):
             user = account(username, password, name=name)
             root = Organisation.objects.get(federation=federations[code], parent=None)
             profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
-            profile.organisation, profile.role = root, role
-            services.staff_profile_save(actor=None, profile=profile, reason=REASON)
+            if changed(profile, organisation_id=root.pk, role=role):
+                services.staff_profile_save(actor=None, profile=profile, reason=REASON)
         account("admin", password, name="系统管理员", is_staff=True, is_superuser=True)
 
     def seed_members(self, federations, organisations, scale, rng):
@@ -248,13 +249,26 @@ class Command(BaseCommand):
                 services.honour_save(actor=None, honour=honour, reason=REASON)
 
 
+def changed(obj, **values) -> bool:
+    """Give `obj` these field values; True when it is new or one of them differs from what it
+    had, so that the seeder saves (and writes a history row) only then: a second run writes
+    nothing."""
+    differs = obj._state.adding
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            differs = True
+    return differs
+
+
 def account(username, password, **defaults):
     """The demo account of that user name, added if missing with `defaults`; a new account,
-    or any when `password` is given, gets the password (demo12345 unless given)."""
+    or any when `password` is given (and is not its password already), gets the password
+    (demo12345 unless given)."""
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, **defaults)
-    elif not password:
+    elif not password or user.check_password(password):
         return user
     user.set_password(password or "demo12345")
     return services.user_save(actor=None, user=user, reason=REASON)
