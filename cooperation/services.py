@@ -35,7 +35,7 @@ from cooperation.models import (
 from members.display import join_names
 from members.models import Federation
 from members.scoping import user_scope
-from members.services import record_delete, record_save, require_perm
+from members.services import owning_federation_id, record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, MIME_TYPES, validate_upload
 
 # --- who creates, who reports --------------------------------------------------------------
@@ -47,18 +47,6 @@ def own_federation(user) -> Federation | None:
     if not scope.can_edit or scope.federation_id is None:
         return None
     return Federation.objects.get(pk=scope.federation_id)
-
-
-def _owning_federation_id(actor, chosen_id: int | None) -> int | None:
-    """The federation a record of `actor` belongs to: their own. An administrator (in the
-    admin's form) and a command or the seeder (no actor) name it; staff who name another
-    federation are refused."""
-    scope = user_scope(actor)
-    if actor is None or scope.is_superuser:
-        return chosen_id or scope.federation_id
-    if not scope.can_edit or chosen_id not in (None, scope.federation_id):
-        raise PermissionDenied
-    return scope.federation_id
 
 
 # --- the agreement (the administrators', in the admin) -------------------------------------
@@ -159,7 +147,7 @@ def project_create(*, actor, project: Project, partner_federations=(), reason: s
     """A project led by the actor's federation. It starts planned: its status moves only
     through project_status_change."""
     require_perm(actor, "cooperation.add_project")
-    project.lead_federation_id = _owning_federation_id(actor, project.lead_federation_id)
+    project.lead_federation_id = owning_federation_id(actor, project.lead_federation_id)
     project.status = ProjectStatus.PLANNED
     with transaction.atomic():
         _validate_project(project, partner_federations)
@@ -174,7 +162,7 @@ def project_update(
     """Change a project of the actor's federation; `partner_federations`, when given,
     replaces its partners. The stored status is kept (see project_status_change)."""
     require_perm(actor, "cooperation.change_project", project)
-    project.lead_federation_id = _owning_federation_id(actor, project.lead_federation_id)
+    project.lead_federation_id = owning_federation_id(actor, project.lead_federation_id)
     with transaction.atomic():
         stored = Project.objects.select_for_update().get(pk=project.pk)
         project.status = stored.status
@@ -257,7 +245,7 @@ def progress_update_create(
     Every file is checked by its content and size; one bad file refuses the whole update."""
     if actor is not None and not actor.has_perm("cooperation.add_progressupdate", update.project):
         raise PermissionDenied
-    federation_id = _owning_federation_id(actor, update.federation_id)
+    federation_id = owning_federation_id(actor, update.federation_id)
     update.federation_id = federation_id or update.project.lead_federation_id
     if update.author_id is None:
         update.author = actor
@@ -285,7 +273,7 @@ def progress_update_create(
 
 def progress_update_update(*, actor, update: ProgressUpdate, reason: str = "") -> ProgressUpdate:
     require_perm(actor, "cooperation.change_progressupdate", update)
-    update.federation_id = _owning_federation_id(actor, update.federation_id)
+    update.federation_id = owning_federation_id(actor, update.federation_id)
     with transaction.atomic():
         record_save(update, actor=actor, reason=reason)
     return update
@@ -303,7 +291,7 @@ def progress_update_delete(*, actor, update: ProgressUpdate, reason: str = "") -
 def venue_create(*, actor, venue: Venue, reason: str = "") -> Venue:
     """A venue of the actor's federation (Venue.clean names a clashing name)."""
     require_perm(actor, "cooperation.add_venue")
-    venue.federation_id = _owning_federation_id(actor, venue.federation_id)
+    venue.federation_id = owning_federation_id(actor, venue.federation_id)
     with transaction.atomic():
         record_save(venue, actor=actor, reason=reason)
     return venue
@@ -311,7 +299,7 @@ def venue_create(*, actor, venue: Venue, reason: str = "") -> Venue:
 
 def venue_update(*, actor, venue: Venue, reason: str = "") -> Venue:
     require_perm(actor, "cooperation.change_venue", venue)
-    venue.federation_id = _owning_federation_id(actor, venue.federation_id)
+    venue.federation_id = owning_federation_id(actor, venue.federation_id)
     with transaction.atomic():
         record_save(venue, actor=actor, reason=reason)
     return venue

@@ -14,6 +14,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from members.models import Federation, Honour, Member, Organisation, StaffProfile, User
+from members.scoping import user_scope
 
 
 def require_perm(actor, perm, obj=None):
@@ -21,6 +22,18 @@ def require_perm(actor, perm, obj=None):
     command or the seeder, which act with the operator's authority."""
     if actor is not None and not actor.has_perm(perm, obj):
         raise PermissionDenied
+
+
+def owning_federation_id(actor, chosen_id: int | None) -> int | None:
+    """The one way a new record gets its owning federation: the actor's own. An
+    administrator (in the admin's form) and a command or the seeder (no actor) name it; staff
+    who name another federation are refused."""
+    scope = user_scope(actor)
+    if actor is None or scope.is_superuser:
+        return chosen_id or scope.federation_id
+    if not scope.can_edit or chosen_id not in (None, scope.federation_id):
+        raise PermissionDenied
+    return scope.federation_id
 
 
 def record_save(obj, *, actor, reason="", clean=True):

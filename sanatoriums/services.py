@@ -22,8 +22,7 @@ from PIL import Image, ImageOps
 
 from members.display import local_date
 from members.models import Federation
-from members.scoping import user_scope
-from members.services import record_delete, record_save, require_perm
+from members.services import owning_federation_id, record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, validate_upload
 from sanatoriums.models import (
     OPEN_RECOGNITION_STATUSES,
@@ -55,9 +54,7 @@ def sanatorium_create(
     """Add a base. It belongs to the actor's own federation; an actor without one (an
     administrator in the admin, or the seeder) names the owner on the record."""
     require_perm(actor, "sanatoriums.add_sanatorium")
-    own_federation_id = user_scope(actor).federation_id
-    if own_federation_id is not None:
-        sanatorium.federation_id = own_federation_id
+    sanatorium.federation_id = owning_federation_id(actor, sanatorium.federation_id)
     with transaction.atomic():
         record_save(sanatorium, actor=actor, reason=reason)
         sanatorium.themes.set(themes)

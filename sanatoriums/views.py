@@ -13,12 +13,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from members.access import get_object_for_user, may_create
+from members.files import private_file_response
 from members.filters import paginate
 from members.history import history_entries
 from members.models import Federation
@@ -248,7 +249,8 @@ def photo_file(request, name):
 
     The requested name is looked up as it stands among the stored photo names, never joined
     to a directory, so `..`, `%2e%2e` or an encoded slash finds nothing and no other file
-    under MEDIA_ROOT can be reached. Photos are JPEGs re-encoded by the portal."""
+    under MEDIA_ROOT can be reached. Photos are JPEGs re-encoded by the portal, sent the way
+    every stored file is (members.files)."""
     if "\x00" in name:  # PostgreSQL refuses NUL in a query: answer 404, not 500
         raise Http404
     stored = f"sanatoriums/{name}"
@@ -256,14 +258,9 @@ def photo_file(request, name):
     if photo is None:
         raise Http404
     fieldfile = photo.image if photo.image.name == stored else photo.thumbnail
-    try:
-        handle = fieldfile.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return private_file_response(
+        fieldfile, filename=name.rsplit("/", 1)[-1], cache_control="public, max-age=86400"
+    )
 
 
 @login_required

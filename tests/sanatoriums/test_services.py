@@ -67,15 +67,22 @@ def test_partner_federations_are_the_owners_partners_without_the_owner(
 # --- bases -----------------------------------------------------------------------------------
 
 
-def test_a_new_base_belongs_to_the_actors_federation_whatever_the_record_says(
-    hz_staff, hz, nb, rural
-):
-    base = services.sanatorium_create(actor=hz_staff, sanatorium=new_base(nb), themes=[rural])
+def test_a_new_base_belongs_to_the_actors_federation(hz_staff, hz, nb, rural):
+    base = new_base(nb)
+    base.federation = None
+    base = services.sanatorium_create(actor=hz_staff, sanatorium=base, themes=[rural])
     base.refresh_from_db()
     assert base.federation == hz
     assert list(base.themes.all()) == [rural]
     # the row and its themes: every history record names the member of staff
     assert history_users(base) == {hz_staff}
+
+
+def test_staff_cannot_create_a_base_for_another_federation(hz_staff, nb, rural):
+    """The one rule for every app's new records (members.services.owning_federation_id)."""
+    with pytest.raises(PermissionDenied):
+        services.sanatorium_create(actor=hz_staff, sanatorium=new_base(nb), themes=[rural])
+    assert not Sanatorium.objects.exists()
 
 
 def test_the_seeder_names_the_owner_and_the_reason(nb, rural):
