@@ -184,7 +184,7 @@ USE_TZ = True
 # Static files: our own under static/, third-party front-end assets straight from the npm
 # packages in node_modules (installed from package-lock.json, never committed, no CDN).
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
