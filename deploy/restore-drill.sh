@@ -42,7 +42,7 @@ cleanup() { drop_dbs; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 manage() {  # manage.py with production settings against the source database
-  DEBUG=false SECRET_KEY="restore-drill-only-$(date +%s)-not-a-real-secret-key-0123456789" \
+  DJANGO_SETTINGS_MODULE=config.settings DEBUG=false SECRET_KEY="restore-drill-only-$(date +%s)-not-a-real-secret-key-0123456789" \
     ALLOWED_HOSTS=localhost DATABASE_URL="$SOURCE_URL" MEDIA_ROOT="$WORK/media-source" \
     CONN_MAX_AGE=0 LOG_LEVEL=WARNING "$PYTHON" manage.py "$@"
 }
