@@ -400,6 +400,12 @@ def set_up(env):
         )
     for name, port in APP_PORTS.items():
         wait_for(f"gunicorn {name}", lambda port=port: http_ok(port))
+    say("== the background task worker, as portal-worker.service runs it")
+    procs["worker"] = start(
+        "worker",
+        [str(PYTHON), "manage.py", "db_worker", "--queue-name", "default", "--no-reload"],
+        env=env,
+    )
 
     say(f"== nginx on 127.0.0.1:{HTTPS_PORT}, self-signed certificate for {HOST}")
     run(
@@ -533,6 +539,11 @@ def drill(procs, context):
     )
 
     load_run(browser, procs)
+    worker_log = (WORK / "logs" / "worker.log").read_text(errors="replace")
+    check(
+        "the task worker polled the database all along",
+        procs["worker"].poll() is None and "Traceback" not in worker_log,
+    )
 
 
 def load_run(browser, procs):
