@@ -622,7 +622,9 @@ def main():
         clean_up()
     passed = sum(ok for _, ok in checks)
     leftovers = [
-        p for p in (PG_PORT, REDIS_PORT, HTTPS_PORT, *APP_PORTS.values()) if not port_free(p)
+        p
+        for p in (PG_PORT, REDIS_PORT, HTTPS_PORT, HTTP_PORT, *APP_PORTS.values())
+        if not port_free(p)
     ]
     check("cleaned up: every port is free again", not leftovers, str(leftovers or ""))
     passed = sum(ok for _, ok in checks)
