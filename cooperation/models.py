@@ -692,7 +692,7 @@ class Contact(models.Model):
     )
     level = models.CharField(_("level"), max_length=30, choices=LiaisonLevel.choices)
     department = models.CharField(_("department or union"), max_length=100, blank=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     title = models.CharField(_("position"), max_length=100, blank=True)
     phone = models.CharField(_("work telephone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
