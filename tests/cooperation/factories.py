@@ -99,7 +99,7 @@ class ContactFactory(DjangoModelFactory):
 def _meeting_start():
     from django.utils import timezone
 
-    return timezone.now() + datetime.timedelta(days=7)
+    return timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=7)
 
 
 class MeetingFactory(DjangoModelFactory):
