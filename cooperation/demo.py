@@ -592,7 +592,9 @@ def _seed_meeting(federations, contacts, row, round_):
         return
     if status != "held":
         return
-    meeting.minutes = "会议纪要：" + "；".join(text for _k, text, *_rest in outcomes)
+    meeting.minutes = "\n".join(
+        f"{number}. {text}" for number, (_kind, text, *_rest) in enumerate(outcomes, 1)
+    )
     services.meeting_update(actor=None, meeting=meeting, reason=REASON)
     services.meeting_mark_held(actor=None, meeting=meeting, reason=REASON)
     today = timezone.localdate()

@@ -677,6 +677,16 @@ class LiaisonLevel(models.TextChoices):
 class ContactQuerySet(FederationScopedQuerySet):
     federation_field = "federation"
 
+    def in_level_order(self):
+        """By federation, then from the executive vice-chair down to the district unions."""
+        rank = Case(
+            *(When(level=value, then=Value(i)) for i, value in enumerate(LiaisonLevel.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(level_rank=rank).order_by(
+            "federation__code", "level_rank", "department", "name", "pk"
+        )
+
 
 class Contact(models.Model):
     """A person of a federation who liaises with the partner at one level (对接人). The

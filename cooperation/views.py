@@ -482,8 +482,10 @@ def get_action_item_for_user(request, pk, *, perm):
 @login_required
 @permission_required("cooperation.view_contact", raise_exception=True)
 def contact_list(request):
-    contacts = Contact.objects.for_user(request.user).select_related(
-        "federation", "counterpart__federation"
+    contacts = (
+        Contact.objects.for_user(request.user)
+        .select_related("federation", "counterpart__federation")
+        .in_level_order()
     )
     filterset = ContactFilterSet(request.GET, contacts, request=request)
     page = paginate(request, filterset.qs, PAGE_SIZE)

@@ -3,6 +3,7 @@ party reads them with their work telephone numbers, outsiders see nothing, and n
 shows a contact."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -80,8 +81,10 @@ def test_create_belongs_to_own_federation_and_counterpart_is_a_partner(
 
 def test_counterpart_rule_in_the_service(hz, hz_contact):
     other = ContactFactory.build(federation=hz, name="同城", counterpart=hz_contact)
-    with pytest.raises(Exception, match="partner"):
+    with pytest.raises(ValidationError) as refused:
         services.contact_create(actor=None, contact=other)
+    assert refused.value.error_dict["counterpart"][0].code == "counterpart_same_federation"
+    assert not Contact.objects.filter(name="同城").exists()
 
 
 def test_partner_and_outsider_cannot_edit(client, nb_staff, wz_staff, hz_contact):
