@@ -5,6 +5,8 @@ inline rows and bulk deletion included."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from cooperation import services
 from cooperation.models import (
@@ -14,7 +16,6 @@ from cooperation.models import (
     Attachment,
     Contact,
     Meeting,
-    MeetingOutcome,
     Milestone,
     Pillar,
     ProgressUpdate,
@@ -242,21 +243,6 @@ class ContactAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistory
         services.contact_delete(actor=request.user, contact=obj)
 
 
-class MeetingOutcomeInline(FederationScopedInline):
-    """Outcomes are recorded on the meeting's page, where a task gets its action item."""
-
-    model = MeetingOutcome
-    fields = ["kind", "text"]
-    readonly_fields = ["kind", "text"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Meeting)
 class MeetingAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
     list_display = ["title", "level", "host_federation", "starts_at", "place", "status"]
@@ -264,9 +250,19 @@ class MeetingAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistory
     search_fields = ["title", "place"]
     list_select_related = ["host_federation"]
     filter_horizontal = ["attendees"]
-    inlines = [MeetingOutcomeInline]
-    # Held or cancelled only through the meeting's page (the allowed transitions).
-    readonly_fields = ["status", "minutes_file_name"]
+    # Held or cancelled only through the meeting's page (the allowed transitions); outcomes
+    # are recorded there too, where a task gets its action item.
+    readonly_fields = ["status", "minutes_file_name", "outcome_list"]
+
+    @admin.display(description=_("outcomes"))
+    def outcome_list(self, obj):
+        outcomes = obj.outcomes.all() if obj.pk else []
+        return (
+            format_html_join(
+                "", "<div>{} · {}</div>", ((o.get_kind_display(), o.text) for o in outcomes)
+            )
+            or "—"
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "attendees":
@@ -287,10 +283,6 @@ class MeetingAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistory
             services.meeting_create(actor=request.user, meeting=obj, attendees=attendees)
 
     service_writes_m2m = True  # the meeting's services write the attendees
-
-    def save_formset(self, request, form, formset, change):
-        # The only inline, MeetingOutcomeInline, is read-only.
-        pass
 
     def delete_model(self, request, obj):
         services.meeting_delete(actor=request.user, meeting=obj)

@@ -41,7 +41,6 @@ def meeting_event(meeting, *, url: str = "") -> icalendar.Event:
     event.add("location", meeting.place)
     event.add("description", meeting.agenda)
     event.add("status", STATUS[meeting.status])
-    event.add("organizer", f"urn:federation:{meeting.host_federation.code}")
     if meeting.updated_at:
         event.add("last-modified", meeting.updated_at)
     if url:

@@ -156,3 +156,20 @@ def test_feed_follows_access_when_the_agreement_ends(client, hz_staff, nb, agree
 
 def response_titles(client, url):
     return {str(e["SUMMARY"]) for e in _parse(client.get(url)).walk("VEVENT")}
+
+
+def test_feed_query_count_is_constant(client, hz_staff, hz, nb, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(hz_staff)
+    feed = _feed(client)
+    client.logout()
+    url = reverse("cooperation:calendar_feed", args=[feed.token])
+    MeetingFactory(host_federation=hz)
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    for i in range(30):
+        MeetingFactory(host_federation=hz if i % 2 else nb)
+    with django_assert_num_queries(len(first)):
+        assert len(_parse(client.get(url)).walk("VEVENT")) == 31
