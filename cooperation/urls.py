@@ -26,3 +26,21 @@ urlpatterns = [
     path("venues/<int:pk>/", views.venue_detail, name="venue"),
     path("venues/<int:pk>/edit/", views.venue_update, name="venue_update"),
 ]
+
+# --- referrals ---
+urlpatterns += [
+    path("rights/referrals/", views.referral_list, name="referrals"),
+    path("rights/referrals/new/", views.referral_create, name="referral_create"),
+    path("rights/referrals/<int:pk>/", views.referral_detail, name="referral"),
+    path("rights/referrals/<int:pk>/accept/", views.referral_accept, name="referral_accept"),
+    path("rights/referrals/<int:pk>/decline/", views.referral_decline, name="referral_decline"),
+    path("rights/referrals/<int:pk>/forward/", views.referral_forward, name="referral_forward"),
+    path("rights/referrals/<int:pk>/resolve/", views.referral_resolve, name="referral_resolve"),
+    path("rights/referrals/<int:pk>/close/", views.referral_close, name="referral_close"),
+    path("rights/referrals/<int:pk>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
+    path(
+        "rights/referrals/attachments/<int:pk>/",
+        views.referral_attachment_download,
+        name="referral_attachment",
+    ),
+]
