@@ -175,6 +175,8 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args, federation, partner_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.federation = federation
+        # The service sets it too; the model's checks (the member's federation) need it now.
+        self.instance.from_federation = federation
         self.fields["to_federation"].queryset = Federation.objects.filter(
             pk__in=partner_ids
         ).order_by("code")

@@ -347,11 +347,16 @@ def _required_text(value: str, field: str, message) -> str:
     return value
 
 
-def referral_create(*, actor, referral: Referral, files=(), reason: str = "") -> Referral:
+def referral_create(
+    *, actor, referral: Referral, files=(), submitted_at=None, reason: str = ""
+) -> Referral:
     """Submit a referral from the actor's federation to a partner federation, with its
     attachments (each checked by content and size; one bad file refuses the whole referral).
-    A member named as the worker gives the worker's name and numbers."""
+    A member named as the worker gives the worker's name and numbers. It is submitted now;
+    only a command or the seeder (no actor) dates it in the past (`submitted_at`)."""
     require_perm(actor, "cooperation.add_referral")
+    if submitted_at is not None and actor is not None:
+        raise PermissionDenied
     referral.from_federation_id = owning_federation_id(actor, referral.from_federation_id)
     if referral.to_federation_id is not None and referral.to_federation_id not in (
         referral_partner_ids(referral.from_federation_id)
@@ -370,7 +375,7 @@ def referral_create(*, actor, referral: Referral, files=(), reason: str = "") ->
         referral.mobile = member.mobile
         referral.id_number = member.id_number
     referral.status = ReferralStatus.SUBMITTED
-    referral.submitted_at = timezone.now()
+    referral.submitted_at = submitted_at or timezone.now()
     referral.acknowledge_by = referral_deadline(referral.submitted_at)
     referral.acknowledged_at = None
     referral.forwarded_to = None
