@@ -336,8 +336,9 @@ class ReferralAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
             services.referral_create(actor=request.user, referral=obj)
 
     def save_formset(self, request, form, formset, change):
-        # The only inline, ReferralAttachmentInline, is read-only.
-        pass
+        # The only inline, ReferralAttachmentInline, is read-only: nothing to write (the
+        # change message still asks what was).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def delete_model(self, request, obj):
         services.referral_delete(actor=request.user, referral=obj)

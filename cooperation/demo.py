@@ -478,9 +478,7 @@ REFERRALS = [
     ("HZ", "labour_contract", "蒋华", "13805710014",
      "在宁波电子厂被要求签订空白劳动合同。",
      "协助核实并督促企业规范用工。", 16,
-     [("forward", "nb-approver", {"organisation": "鄞州区总工会"}),
-      ("resolve", "nb-staff",
-       {"outcome": "鄞州区总工会约谈企业，企业已与职工重新签订规范的劳动合同。"})]),
+     [("forward", "nb-approver", {"organisation": "鄞州区总工会"})]),
 ]  # fmt: skip
 
 
