@@ -242,7 +242,7 @@ class ReferralAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
         "category",
         "from_federation",
         "to_federation",
-        "masked_worker",
+        "masked_contact",
         "status",
         "submitted_at",
         "acknowledge_by",
@@ -284,9 +284,9 @@ class ReferralAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
     def reference(self, obj):
         return obj.reference
 
-    @admin.display(description=_("worker's name"))
-    def masked_worker(self, obj):
-        return obj.masked_name
+    @admin.display(description=_("worker's contact"))
+    def masked_contact(self, obj):
+        return obj.masked_contact
 
     @admin.display(description=_("worker's mobile number"))
     def masked_mobile(self, obj):

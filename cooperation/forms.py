@@ -182,6 +182,7 @@ class ReferralForm(forms.ModelForm):
         ).order_by("code")
         self.fields["to_federation"].empty_label = None
         self.fields["sender_officer"].queryset = editors_of(federation.pk).order_by("username")
+        self.fields["sender_officer"].help_text = _("Yourself, unless you name another.")
         self.fields["worker_name"].required = False
         self.fields["worker_name"].help_text = _("Needed when the worker is not a member.")
 

@@ -875,7 +875,8 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ReferralQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # When it was answered is the time of the history row that answered it.
+    history = HistoricalRecords(excluded_fields=["updated_at", "acknowledged_at"])
 
     class Meta:
         verbose_name = _("referral")
@@ -974,16 +975,17 @@ class Referral(models.Model):
         )
 
     @property
-    def masked_name(self):
-        return masking.mask_name(self.worker_name)
-
-    @property
     def masked_mobile(self):
         return masking.mask_mobile(self.mobile)
 
     @property
     def masked_id_number(self):
         return masking.mask_id_number(self.id_number)
+
+    @property
+    def masked_contact(self):
+        """What a list shows of the worker: the masked mobile, or the masked ID number."""
+        return self.masked_mobile or self.masked_id_number
 
 
 class ReferralAttachmentQuerySet(FederationScopedQuerySet):
@@ -1011,7 +1013,8 @@ class ReferralAttachment(models.Model):
         validators=[UploadValidator(kinds=DOCUMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)],
     )
     original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size in bytes"))
+    # Measured from the uploaded file, never typed.
+    size = models.PositiveIntegerField(_("size in bytes"), editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

@@ -382,6 +382,8 @@ def referral_create(
     referral.outcome = referral.reason = ""
     if referral.created_by_id is None:
         referral.created_by = actor
+    if referral.sender_officer_id is None and not referral.sender_officer_name:
+        referral.sender_officer = actor  # the referring side's officer: who referred it
     for upload in files:
         try:
             validate_upload(upload, max_bytes=ATTACHMENT_MAX_BYTES)

@@ -23,10 +23,3 @@ def mask_mobile(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_name(value: str) -> str:
-    """`张伟` → `张*`, `欧阳娜娜` → `欧***` (the first character kept)."""
-    if not value:
-        return ""
-    return value[:1] + "*" * max(1, len(value) - 1)
