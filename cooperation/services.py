@@ -50,7 +50,7 @@ from cooperation.models import (
     today,
     transition_error,
 )
-from members.display import join_names
+from members.display import join_names, local_date
 from members.models import Federation
 from members.notifications import in_default_language, notify_federation
 from members.scoping import editors_of, partner_ids, user_scope
@@ -496,11 +496,28 @@ def action_item_create(
         action_item.title = outcome.text[:200]
     with transaction.atomic():
         record_save(action_item, actor=actor, reason=reason)
-        # NOTIFICATION HOOK (action item addressed to a federation): the lead wires this to
-        # members.notifications after the merge, e.g.
-        #   transaction.on_commit(lambda: notify_federation(action_item.owner_federation, …))
-        # The item is addressed to `action_item.owner_federation`; it fires once, here.
+        _notify_action_item(action_item, actor=actor)
     return action_item
+
+
+def _notify_action_item(action_item: ActionItem, *, actor) -> None:
+    """Tell the owner federation's staff that a meeting gave them a task (after commit, once:
+    the event key is the item's)."""
+    meeting = action_item.meeting
+    with in_default_language():
+        subject = _("An action item of the meeting “%(meeting)s” is yours: %(task)s") % {
+            "meeting": meeting.title,
+            "task": action_item.title,
+        }
+        body = _("Due on %(date)s.") % {"date": local_date(action_item.due_on)}
+    notify_federation(
+        federation_id=action_item.owner_federation_id,
+        event_key=f"actionitem:{action_item.pk}:created",
+        subject=subject[:200],
+        url=action_item.get_absolute_url(),
+        actor=actor,
+        body=body,
+    )
 
 
 def action_item_update(*, actor, action_item: ActionItem, reason: str = "") -> ActionItem:
