@@ -25,6 +25,7 @@ from PIL import Image, ImageOps
 
 from members.display import join_names, local_date
 from members.models import Federation, Honour, Member
+from members.scoping import partner_ids
 from members.services import owning_federation_id, record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, validate_upload
 from sanatoriums.models import (
@@ -500,7 +501,8 @@ def allocation_set(*, actor, batch: Batch, federation, places: int, today=None) 
     how many it has. The allocations of a batch never add up to more than its places, and an
     allocation never falls below what its federation has booked."""
     require_perm(actor, "sanatoriums.change_batch", batch)
-    if not Federation.objects.for_user(actor).filter(pk=federation.pk).exists():
+    owner_id = batch.route.sanatorium.federation_id
+    if federation.pk not in {owner_id, *partner_ids(owner_id)}:
         _refuse(_("Places can go only to your own federation or a partner."), "not_partner")
     with transaction.atomic():
         locked = _locked_batch(batch.pk)
@@ -849,6 +851,9 @@ def offers_expire(*, today=None) -> int:
 
 def feedback_save(*, actor, participant: Participant, rating: int, comment: str = "") -> Feedback:
     """A participant's rating (1–5) and comment, after the batch has finished."""
+    participant = Participant.objects.select_related("booking__batch", "member").get(
+        pk=participant.pk
+    )
     require_perm(actor, "sanatoriums.add_feedback")
     require_perm(actor, "sanatoriums.change_booking", participant.booking)
     if participant.booking.batch.status != Batch.Status.FINISHED:
