@@ -696,6 +696,7 @@ def booking_list(request):
         Booking.objects.for_user(request.user)
         .select_related("batch__route__sanatorium", "organisation", "federation")
         .annotate(named=Count("participants"))
+        .order_by("-created_at", "-pk")
     )
     filterset = BookingFilterSet(request.GET, bookings, request=request)
     page = paginate(request, filterset.qs, BOOKING_PAGE_SIZE)
