@@ -1,6 +1,7 @@
 """HTTP race on the last places: 50 simultaneous booking POSTs at gunicorn on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/places_http_race.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
+        .venv/bin/python bench/places_http_race.py [extra gunicorn options]
 
 The script migrates the database it is given (use a scratch one), writes a 杭州 base
 recognised by 宁波 with a batch whose 宁波 allocation is PLACES, starts gunicorn with

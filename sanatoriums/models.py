@@ -502,6 +502,13 @@ class Route(models.Model):
     def get_absolute_url(self):
         return reverse("sanatoriums:detail", args=[self.sanatorium_id])
 
+    @property
+    def season_months(self):
+        """The season's first and last month by name, in the active language."""
+        from django.utils.dates import MONTHS
+
+        return MONTHS[self.season_start], MONTHS[self.season_end]
+
 
 class BatchQuerySet(FederationScopedQuerySet):
     federation_field = "route__sanatorium__federation"

@@ -74,4 +74,22 @@ def test_nb_staff_book_a_group_of_12_at_a_hangzhou_base(browser, live_server, de
     shot(page, "places-batch-owner-en")
     page.goto(f"{live_server.url}/sanatoriums/bookings/")
     shot(page, "places-bookings-en")
+    # The partner's participants on the owner's printable list: ID numbers masked.
+    first = Batch.objects.get(
+        route__sanatorium__name=BASE, start_date=start - datetime.timedelta(days=25)
+    )
+    page.goto(f"{live_server.url}/sanatoriums/manage/batches/{first.pk}/participants/")
+    assert "**********" in page.content()
+    shot(page, "places-participants-owner-en")
     desk.close()
+
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    page = phone.new_page()
+    sign_in(page, live_server, "nb-staff")
+    page.goto(f"{live_server.url}/sanatoriums/manage/batches/?q={BASE}")
+    assert no_horizontal_scroll(page)
+    shot(page, "places-phone-batch-list-zh")
+    page.goto(f"{live_server.url}/sanatoriums/manage/batches/{batch.pk}/")
+    assert no_horizontal_scroll(page)
+    shot(page, "places-phone-batch-zh")
+    phone.close()

@@ -17,7 +17,7 @@ from django.db import connection, connections
 from django.db.models import Sum
 
 from sanatoriums import services
-from sanatoriums.models import Allocation, Batch, Booking
+from sanatoriums.models import Batch, Booking
 from tests.sanatoriums.factories import BatchFactory, RouteFactory, allocate, recognise
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
