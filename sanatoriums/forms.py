@@ -226,6 +226,14 @@ class BookingForm(ParticipantsMixin, forms.Form):
         help_text=_("Member card numbers, one per line. They can also be named later."),
     )
     contact_name = forms.CharField(label=_("Group leader"), max_length=50, required=False)
+    priority = forms.IntegerField(
+        label=_("Priority"),
+        min_value=0,
+        max_value=9,
+        initial=0,
+        required=False,
+        help_text=_("On the waiting list, a higher priority is offered places first."),
+    )
     waiting_list = forms.BooleanField(
         label=_("Put the group on the waiting list if there are not enough places"),
         required=False,

@@ -79,6 +79,8 @@ def seed(*, federations, scale, rng):
                 _groups(
                     batch, base.federation, partner if shares_with_partner else None, orgs, members
                 )
+            if offset == 75 and shares_with_partner:
+                _expired_offer(batch, partner, orgs, today)
         if shares_with_partner:
             _finished_batch(route, base.federation, partner, orgs, members, today, rng)
 
@@ -124,6 +126,17 @@ def _groups(batch, own, partner, orgs, members):
     services.booking_create(
         actor=None, batch=batch, organisation=org[4], headcount=10, waiting_list=True
     )
+
+
+def _expired_offer(batch, partner, orgs, today):
+    """A waiting-list group that was offered freed places and let the offer run out."""
+    org = orgs[partner.code]
+    full = services.booking_create(actor=None, batch=batch, organisation=org[5], headcount=20)
+    services.booking_create(
+        actor=None, batch=batch, organisation=org[6], headcount=8, waiting_list=True
+    )
+    services.booking_cancel(actor=None, booking=full)
+    services.offers_expire(today=today + _days(batch.offer_days + 1))
 
 
 def _finished_batch(route, own, partner, orgs, members, today, rng):

@@ -724,6 +724,7 @@ def booking_create(request, pk):
                 headcount=data["headcount"],
                 members=data["participants"],
                 waiting_list=data["waiting_list"],
+                priority=data["priority"] or 0,
                 contact_name=data["contact_name"],
                 note=data["note"],
             )
