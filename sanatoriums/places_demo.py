@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from members.models import Member, Organisation
 from sanatoriums import services
-from sanatoriums.models import Batch, Route, Sanatorium
+from sanatoriums.models import Batch, Participant, Route, Sanatorium
 
 REASON = "seed_demo"
 PARTNER = {"HZ": "NB", "NB": "HZ"}
@@ -30,7 +30,13 @@ def _days(n):
 def seed(*, federations, scale, rng):
     today = timezone.localdate()
     members = {
-        code: iter(Member.objects.filter(federation=federations[code]).order_by("card_number"))
+        # Members not in any group yet: a second run (more bases with --scale) never books a
+        # member twice into overlapping dates.
+        code: iter(
+            Member.objects.filter(federation=federations[code])
+            .exclude(pk__in=Participant.objects.values("member"))
+            .order_by("card_number")
+        )
         for code in federations
     }
     orgs = {
