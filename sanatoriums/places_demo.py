@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from members.models import Member, Organisation
+from members.scoping import partner_ids
 from sanatoriums import services
 from sanatoriums.models import Batch, Participant, Route, Sanatorium
 
@@ -69,7 +70,8 @@ def seed(*, federations, scale, rng):
             reason=REASON,
         )
         recognised = Sanatorium.objects.open_to(partner, on=today + _days(90)).filter(pk=base.pk)
-        shares_with_partner = recognised.exists()
+        # Places go to the partner while the agreement is in force (allocation_set's rule).
+        shares_with_partner = recognised.exists() and partner.pk in partner_ids(base.federation_id)
         for offset in (20, 45, 75):
             batch = _batch(route, today + _days(offset), places=40)
             if shares_with_partner:
