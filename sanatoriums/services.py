@@ -29,6 +29,7 @@ from members.scoping import partner_ids
 from members.services import owning_federation_id, record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, validate_upload
 from sanatoriums.models import (
+    BOOKABLE_BATCH_STATUSES,
     ENDED_BATCH_STATUSES,
     OPEN_RECOGNITION_STATUSES,
     PHOTO_MAX_BYTES,
@@ -826,7 +827,7 @@ def _expire_offers(batch: Batch, *, actor, today) -> None:
 
 
 def offers_expire(*, today=None) -> int:
-    """Expire the overdue offers of every batch (the `expire_offers` command, run daily);
+    """Expire the overdue offers of every batch (the `places_daily` command);
     returns how many expired. Bookings on a batch do it too, under its lock."""
     today = today or timezone.localdate()
     count = 0
@@ -844,6 +845,23 @@ def offers_expire(*, today=None) -> int:
                 Booking.objects.filter(batch=batch, status=Booking.Status.EXPIRED).count() - before
             )
     return count
+
+
+def batches_advance(*, today=None) -> tuple[int, int]:
+    """The day's steps of the batches (the `places_daily` command, acting as no user): close
+    sign-up after the deadline (not formed below the minimum), finish closed batches after
+    their last day. Returns (closed, finished)."""
+    today = today or timezone.localdate()
+    closed = finished = 0
+    due = Batch.objects.filter(status__in=BOOKABLE_BATCH_STATUSES, signup_deadline__lt=today)
+    for batch in due.order_by("pk"):
+        batch_set_status(actor=None, batch=batch, status=Batch.Status.CLOSED, today=today)
+        closed += 1
+    over = Batch.objects.filter(status=Batch.Status.CLOSED, end_date__lt=today)
+    for batch in over.order_by("pk"):
+        batch_set_status(actor=None, batch=batch, status=Batch.Status.FINISHED, today=today)
+        finished += 1
+    return closed, finished
 
 
 # feedback -------------------------------------------------------------------------------------

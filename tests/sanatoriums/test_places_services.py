@@ -492,3 +492,24 @@ def test_feedback_after_a_finished_batch(hz_staff, nb_staff, places_batch, nb_or
     assert Feedback.objects.get().rating == 5
     with pytest.raises(IntegrityError), transaction.atomic():
         Feedback.objects.filter(participant=participant).update(rating=6)
+
+
+def test_the_days_steps_close_and_finish_batches(nb_staff, places_batch, hz_base, nb, nb_org):
+    from django.core.management import call_command
+
+    small = BatchFactory(route=places_batch.route)
+    allocate(small, nb, 10)
+    book(nb_staff, places_batch, nb_org, 12)
+    book(nb_staff, small, nb_org, 3)
+    after_deadline = places_batch.signup_deadline + datetime.timedelta(days=1)
+    assert services.batches_advance(today=places_batch.signup_deadline) == (0, 0)
+    assert services.batches_advance(today=after_deadline) == (2, 0)
+    places_batch.refresh_from_db()
+    small.refresh_from_db()
+    assert places_batch.status == Batch.Status.CLOSED
+    assert small.status == Batch.Status.NOT_FORMED
+    after_end = places_batch.end_date + datetime.timedelta(days=1)
+    assert services.batches_advance(today=after_end) == (0, 1)
+    places_batch.refresh_from_db()
+    assert places_batch.status == Batch.Status.FINISHED
+    call_command("places_daily")  # nothing left to do today
