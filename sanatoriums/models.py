@@ -773,6 +773,8 @@ class BookingStatus(models.TextChoices):
 
 #: Statuses that hold places (CiviCRM's counted statuses); the others do not.
 COUNTED_BOOKING_STATUSES = [BookingStatus.PENDING, BookingStatus.CONFIRMED]
+#: A booking in these statuses is over: its members are free for other batches.
+CLOSED_BOOKING_STATUSES = [BookingStatus.CANCELLED, BookingStatus.EXPIRED]
 
 
 class Booking(models.Model):
@@ -873,8 +875,10 @@ class ParticipantQuerySet(FederationScopedQuerySet):
 
 
 class Participant(models.Model):
-    """A member in a booked group. The batch is copied from the booking so that the database
-    can refuse the same member twice in one batch."""
+    """A member in a booked group. The batch, its dates and whether the booking still holds
+    (not cancelled, no expired offer) are copied from the booking so that the database can
+    refuse the same member twice in one batch, and, on PostgreSQL, in two batches whose dates
+    overlap (invariant 3; the exclusion constraint of migration 0005)."""
 
     booking = models.ForeignKey(
         Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="participants"
@@ -888,9 +892,12 @@ class Participant(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    start_date = models.DateField(_("start date"), editable=False)
+    end_date = models.DateField(_("end date"), editable=False)
+    holds = models.BooleanField(_("holds a place"), default=True, editable=False)
 
     objects = ParticipantQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["start_date", "end_date", "holds"])
 
     class Meta:
         verbose_name = _("participant")
@@ -906,7 +913,9 @@ class Participant(models.Model):
         return f"{self.member.name} · {self.booking}"
 
     def save(self, *args, **kwargs):
-        self.batch_id = self.booking.batch_id
+        batch = self.booking.batch
+        self.batch_id, self.start_date, self.end_date = batch.pk, batch.start_date, batch.end_date
+        self.holds = self.booking.status not in CLOSED_BOOKING_STATUSES
         super().save(*args, **kwargs)
 
 

@@ -30,6 +30,7 @@ from members.services import owning_federation_id, record_delete, record_save, r
 from members.uploads import IMAGE_KINDS, validate_upload
 from sanatoriums.models import (
     BOOKABLE_BATCH_STATUSES,
+    CLOSED_BOOKING_STATUSES,
     ENDED_BATCH_STATUSES,
     OPEN_RECOGNITION_STATUSES,
     PHOTO_MAX_BYTES,
@@ -549,7 +550,7 @@ def allocation_set(*, actor, batch: Batch, federation, places: int, today=None) 
 
 # bookings -------------------------------------------------------------------------------------
 
-_CLOSED_BOOKINGS = [Booking.Status.CANCELLED, Booking.Status.EXPIRED]
+_CLOSED_BOOKINGS = CLOSED_BOOKING_STATUSES
 
 
 def _check_recognised(batch: Batch, federation_id: int) -> None:
@@ -647,8 +648,21 @@ def _check_participants(batch: Batch, federation_id: int, members, *, headcount,
 
 
 def _add_participants(booking: Booking, members, *, actor) -> None:
-    for member in members:
-        record_save(Participant(booking=booking, batch=booking.batch, member=member), actor=actor)
+    try:
+        with transaction.atomic():
+            for member in members:
+                record_save(
+                    Participant(booking=booking, batch=booking.batch, member=member), actor=actor
+                )
+    except IntegrityError:
+        # The database's backstop (one batch per member and day) refused what the check let
+        # through: say so as the check would have.
+        _refuse(_("A participant is already booked into a batch with these dates."), "overlap")
+
+
+def _release_participants(booking: Booking) -> None:
+    """A cancelled or expired group's members are free for other batches again."""
+    Participant.objects.filter(booking=booking).update(holds=False)
 
 
 def booking_create(
@@ -777,6 +791,7 @@ def booking_cancel(*, actor, booking: Booking, today=None) -> Booking:
         booking.status = Booking.Status.CANCELLED
         booking.offer_expires_on = None
         record_save(booking, actor=actor)
+        _release_participants(booking)
         if counted:
             allocation = Allocation.objects.get(batch=batch, federation_id=booking.federation_id)
             _move_booked(allocation.pk, -booking.headcount)
@@ -820,6 +835,7 @@ def _expire_offers(batch: Batch, *, actor, today) -> None:
     for booking in expired:
         booking.status = Booking.Status.EXPIRED
         record_save(booking, actor=actor, reason="offer expired")
+        _release_participants(booking)
         allocation = Allocation.objects.get(batch=batch, federation_id=booking.federation_id)
         _move_booked(allocation.pk, -booking.headcount)
     for federation_id in {b.federation_id for b in expired}:

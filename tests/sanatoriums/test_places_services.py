@@ -513,3 +513,21 @@ def test_the_days_steps_close_and_finish_batches(nb_staff, places_batch, hz_base
     places_batch.refresh_from_db()
     assert places_batch.status == Batch.Status.FINISHED
     call_command("places_daily")  # nothing left to do today
+
+
+def test_the_database_refuses_overlapping_batches_for_a_member_on_postgresql(
+    nb_staff, places_batch, nb, nb_org, nb_members
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("exclusion constraints need PostgreSQL; SQLite relies on the services")
+    member = nb_members[0]
+    first = book(nb_staff, places_batch, nb_org, 3, members=[member])
+    overlapping = BatchFactory(route=places_batch.route, start_date=places_batch.end_date)
+    allocate(overlapping, nb, 10)
+    other = book(nb_staff, overlapping, nb_org, 3)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participant.objects.create(booking=other, member=member)
+    services.booking_cancel(actor=nb_staff, booking=first)
+    assert Participant.objects.create(booking=other, member=member).holds
