@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     # Finds each app's rules.py: the permissions it declares (members.access).
     "rules.apps.AutodiscoverRulesConfig",
     "django_filters",
+    # --- excel ---
+    "django_tasks",
+    "django_tasks_db",
     "members",
     "cooperation",
     "sanatoriums",
@@ -269,3 +272,14 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- excel ---
+# Background tasks (imports): Django's tasks API through django-tasks, queued in the
+# database and run by `manage.py db_worker` (several workers share the queue).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Spreadsheet imports (members.imports): the largest file, the most data rows per file, and
+# what an .xlsx (a zip) may unpack to before anything of it is parsed.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=200)

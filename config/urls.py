@@ -45,6 +45,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("members/", include("members.urls")),
+    path("imports/", include("members.import_urls")),  # --- excel ---
     path("", include("cooperation.urls")),
     path("sanatoriums/", include("sanatoriums.urls")),
     path("competitions/", include("competitions.urls")),

@@ -3,12 +3,15 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from members import services
 from members.access import get_object_for_user, may_create
+from members.exports import ExportColumn, export_response
 from members.filters import MemberFilterSet, paginate
 from members.forms import MemberForm
 from members.history import history_entries
+from members.masking import mask_id_number, mask_mobile
 from members.models import Member
 from members.registry import registry
 from members.scoping import can_see_personal_data, personal_data_shown
@@ -98,3 +101,33 @@ def member_update(request, pk):
         messages.success(request, _("Member %(name)s was saved.") % {"name": member.name})
         return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+# --- excel --- the member list as .xlsx or .csv (members.exports)
+
+MEMBER_EXPORT_COLUMNS = [
+    ExportColumn(_lazy("Name"), lambda m: m.name),
+    ExportColumn(_lazy("Member card number"), lambda m: m.card_number),
+    ExportColumn(_lazy("Federation"), lambda m: m.federation.display_name),
+    ExportColumn(_lazy("Organisation"), lambda m: m.organisation.display_name),
+    ExportColumn(_lazy("Gender"), lambda m: m.get_gender_display()),
+    ExportColumn(_lazy("Resident ID number"), lambda m: m.id_number, personal=mask_id_number),
+    ExportColumn(_lazy("Mobile number"), lambda m: m.mobile, personal=mask_mobile),
+    ExportColumn(_lazy("Employment form"), lambda m: m.get_employment_form_display()),
+    ExportColumn(_lazy("Join date"), lambda m: m.join_date),
+]
+
+
+@login_required
+@permission_required("members.view_member", raise_exception=True)
+def member_export(request):
+    """The member list as the user filtered it, within their scope; ID and mobile numbers
+    masked unless the user is staff of the member's own federation."""
+    filterset = MemberFilterSet(
+        request.GET,
+        Member.objects.for_user(request.user).select_related(
+            "organisation__federation", "federation"
+        ),
+        request=request,
+    )
+    return export_response(request, filterset.qs, MEMBER_EXPORT_COLUMNS, name="members")

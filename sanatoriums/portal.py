@@ -10,3 +10,7 @@ def seed_demo(*, federations, scale, rng):
 
 
 # member page section: see below
+
+
+# --- excel --- sanatorium bases are importable (members.imports)
+from sanatoriums import imports as _imports  # noqa: E402, F401
