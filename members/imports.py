@@ -270,27 +270,35 @@ def _open_xlsx(file) -> Table:
         headers = [cell_text(h) for h in next(stream, ())]
     except ImportRefused:
         raise
-    except DefusedXmlException:
-        raise ImportRefused(
-            _("The workbook contains XML that is not allowed (entity declarations)."),
-            code="unsafe_xml",
-        ) from None
-    except Exception:  # openpyxl raises many kinds of error for a broken workbook
-        raise ImportRefused(_("The workbook is damaged."), code="file_broken") from None
+    except Exception as error:  # openpyxl raises many kinds of error for a broken workbook
+        raise _workbook_refusal(error, DefusedXmlException) from None
 
     def rows():
         try:
             for number, cells in enumerate(stream, start=2):
                 yield number, list(cells)
-        except DefusedXmlException:
-            raise ImportRefused(
-                _("The workbook contains XML that is not allowed (entity declarations)."),
-                code="unsafe_xml",
-            ) from None
+        except ImportRefused:
+            raise
+        except Exception as error:
+            raise _workbook_refusal(error, DefusedXmlException) from None
         finally:
             workbook.close()
 
     return Table(headers=headers, total=total, rows=rows())
+
+
+def _workbook_refusal(error, unsafe_kind):
+    """openpyxl wraps what went wrong in a ValueError of its own: an XML construct that
+    defusedxml forbids (entity declarations: "billion laughs") is told apart by the chain."""
+    cause = error
+    while cause is not None:
+        if isinstance(cause, unsafe_kind):
+            return ImportRefused(
+                _("The workbook contains XML that is not allowed (entity declarations)."),
+                code="unsafe_xml",
+            )
+        cause = cause.__cause__ or cause.__context__
+    return ImportRefused(_("The workbook is damaged."), code="file_broken")
 
 
 def _check_rows(count):
