@@ -203,7 +203,7 @@ def test_csv_in_each_encoding(hz, hz_org, encoding):
         "2024/03/01",
         "2024.3.1",
         "2024年3月1日",
-        datetime.datetime(2024, 3, 1),
+        datetime.datetime(2024, 3, 1),  # noqa: DTZ001 - an Excel date cell has no zone
         datetime.date(2024, 3, 1),
     ],
 )
