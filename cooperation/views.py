@@ -37,6 +37,7 @@ from cooperation.models import (
     today,
 )
 from members.access import get_object_for_user, may_create
+from members.display import join_names
 from members.exports import ExportColumn, export_response
 from members.files import private_file_response
 from members.filters import paginate
@@ -446,17 +447,22 @@ def venue_update(request, pk):
 
 # --- excel --- the project list as .xlsx or .csv (members.exports)
 
+
+def _delayed(project):
+    return _("yes") if project.is_delayed else _("no")
+
+
 PROJECT_EXPORT_COLUMNS = [
     ExportColumn(_lazy("Title"), lambda p: p.title),
     ExportColumn(_lazy("Common"), lambda p: p.pillar),
     ExportColumn(_lazy("Lead federation"), lambda p: p.lead_federation.display_name),
     ExportColumn(
         _lazy("Partner federations"),
-        lambda p: "、".join(f.display_name for f in p.partner_federations.all()),
+        lambda p: join_names(p.partner_federations.all(), "display_name"),
     ),
     ExportColumn(_lazy("Responsible department"), lambda p: p.department),
     ExportColumn(_lazy("Status"), lambda p: p.get_status_display()),
-    ExportColumn(_lazy("Delayed"), lambda p: _("yes") if p.is_delayed else _("no")),
+    ExportColumn(_lazy("Delayed"), _delayed),
     ExportColumn(_lazy("Planned start"), lambda p: p.planned_start),
     ExportColumn(_lazy("Planned end"), lambda p: p.planned_end),
     ExportColumn(_lazy("Target beneficiaries"), lambda p: p.target_beneficiaries),

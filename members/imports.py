@@ -352,7 +352,7 @@ def _parse(column: Column, raw, result: Checked):
             if value is None:
                 result.error(
                     column.key,
-                    _("Not a date: write it as 2024-03-01 or 2024/3/1, or use a date cell."),
+                    _("Not a date: write it as 2024/3/1 or 2024-3-1, or use a date cell."),
                 )
     elif column.kind == "integer":
         text = cell_text(raw)

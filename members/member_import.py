@@ -66,7 +66,7 @@ class MemberImport(ImportSpec):
     )
     columns = (
         Column("name", "姓名", ("name",), help=gettext_lazy("The member's full name.")),
-        Column("gender", "性别", ("gender",), help=gettext_lazy("男 or 女 (M or F).")),
+        Column("gender", "性别", ("gender",), help=gettext_lazy("M or F.")),
         Column(
             "id_number",
             "身份证号",
@@ -103,7 +103,7 @@ class MemberImport(ImportSpec):
             "入会日期",
             ("join date", "join_date"),
             kind="date",
-            help=gettext_lazy("2024-03-01, 2024/3/1 or a date cell."),
+            help=gettext_lazy("2024/3/1, 2024-3-1 or a date cell."),
         ),
     )
 
@@ -155,7 +155,7 @@ class MemberImport(ImportSpec):
 
         gender = GENDERS.get(values["gender"].casefold()) if values["gender"] else None
         if values["gender"] and gender is None:
-            result.error("gender", _("Write 男 or 女 (M or F)."))
+            result.error("gender", _("Write M or F."))
         if gender and id_number:
             expected = "M" if idcard.is_male(id_number) else "F"
             if gender != expected:

@@ -542,11 +542,11 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
     )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
-    created_count = models.PositiveIntegerField(_("new records"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated records"), default=0)
-    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0, editable=False)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0, editable=False)
+    created_count = models.PositiveIntegerField(_("new records"), default=0, editable=False)
+    updated_count = models.PositiveIntegerField(_("updated records"), default=0, editable=False)
+    error_count = models.PositiveIntegerField(_("errors"), default=0, editable=False)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     preview = models.JSONField(_("preview"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)

@@ -45,7 +45,7 @@ class SanatoriumImport(ImportSpec):
     )
     columns = (
         Column("name", "名称", ("name",), help=gettext_lazy("Unique among your bases.")),
-        Column("region", "区县", ("district", "region"), help=gettext_lazy("E.g. 淳安县.")),
+        Column("region", "区县", ("district", "region"), help=gettext_lazy("E.g. Chun'an County.")),
         Column("address", "地址", ("address",)),
         Column("stars", "星级", ("stars",), kind="integer", help=gettext_lazy("1 to 5.")),
         Column("beds", "床位数", ("beds",), required=False, kind="integer"),
@@ -68,7 +68,7 @@ class SanatoriumImport(ImportSpec):
             "主题",
             ("themes",),
             required=False,
-            help=gettext_lazy("Theme names, separated by 、 or commas."),
+            help=gettext_lazy("Theme names, separated by commas."),
         ),
         Column("facilities", "设施", ("facilities",), required=False),
         Column("description", "简介", ("description",), required=False),

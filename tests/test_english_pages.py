@@ -40,6 +40,12 @@ NOT_PAGES = {
     "cooperation:agreement_document",
     "competitions:rules",
     "competitions:results_export",
+    # --- excel --- spreadsheets and JSON
+    "members:export",
+    "cooperation:projects_export",
+    "imports:template",
+    "imports:job_status",
+    "imports:job_errors",
 }
 
 
@@ -103,6 +109,11 @@ def data_without_english_form(*, admin_pages=False):
                         line = line.strip()
                         if line and line not in federation_words:
                             values.add(line)
+    # --- excel --- the Chinese column headers of an import are the file's format (the
+    # template's headers), shown as they are written in the file.
+    from members.imports import SPECS
+
+    values |= {column.header for spec in SPECS.values() for column in spec.columns}
     return sorted(values, key=len, reverse=True)
 
 
@@ -207,6 +218,9 @@ def _records():
         + list(Competition.objects.exclude(status="published")[:1]),
         "event": list(Event.objects.filter(judges__username="hz-judge")[:2]),
         "entry": list(Entry.objects.filter(award__gt="")[:1]),
+        # --- excel --- the demo has no import jobs: tests/members/test_import_views.py
+        # renders each state of the job page in English.
+        "importjob": [],
     }
 
 

@@ -224,3 +224,40 @@ def test_visitors_are_sent_to_sign_in(client, hz_job):
     client.logout()
     for url in (START, hz_job.get_absolute_url()):
         assert client.get(url).url.startswith(reverse("login"))
+
+
+def test_every_state_of_the_job_page_is_english_in_english(staff_client, hz_org, hz, hz_staff):
+    """The demo has no import jobs, so tests/test_english_pages.py cannot open this page."""
+    from tests.test_english_pages import chinese_left
+
+    rows = [good_row(0, hz_org.name), good_row(1, hz_org.name)]
+    rows[1][3] = "1"
+    staff_client.cookies["django_language"] = "en"
+    invalid = _job(post_file(staff_client, xlsx_bytes(rows)))
+    ready = _job(post_file(staff_client, xlsx_bytes(rows[:1])))
+    done = _job(post_file(staff_client, xlsx_bytes([good_row(5, hz_org.name)])))
+    staff_client.post(reverse("imports:job_confirm", args=[done.pk]))
+    refused = ImportJob.objects.create(
+        kind="members",
+        federation=hz,
+        created_by=hz_staff,
+        original_name="a.csv",
+        status="refused",
+        message="The workbook is damaged.",
+    )
+    running = ImportJob.objects.create(
+        kind="members",
+        federation=hz,
+        created_by=hz_staff,
+        original_name="b.csv",
+        status="writing",
+        rows_total=10,
+        rows_done=3,
+    )
+    data = {*HEADERS, hz_org.name, hz.name, str(hz_staff), *[f"导入会员{n}" for n in range(6)]}
+    known = sorted(data, key=len, reverse=True)
+    for job in (invalid, ready, done, refused, running):
+        page = staff_client.get(job.get_absolute_url()).content.decode()
+        assert '<html lang="en"' in page
+        assert not chinese_left(page, known), (job.status, chinese_left(page, known))
+    assert not chinese_left(staff_client.get(START).content.decode(), known)
