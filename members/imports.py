@@ -377,11 +377,12 @@ def process(
     ctx: Context,
     write: bool,
     progress: Callable[[int, int], None] | None = None,
+    preview: bool = True,
 ) -> Outcome:
     """Check every row of `file` and, with `write`, write them in batches — nothing at all
     when any row is bad (the caller's transaction is rolled back). Raises ImportRefused for
     a refused file and PermissionDenied when the actor may not import this kind into the
-    federation."""
+    federation. `preview` keeps each row's status (the preview page lists every row)."""
     from members.services import owning_federation_id, require_perm
 
     require_perm(ctx.actor, spec.permission)
@@ -408,7 +409,8 @@ def process(
             raw = cells[position] if position is not None and position < len(cells) else None
             values[column.key] = _parse(column, raw, result)
         spec.check(ctx, result, values)
-        outcome.preview.append([number, result.label, result.action, len(result.errors)])
+        if preview:  # the write after a preview needs none: it keeps no row it has written
+            outcome.preview.append([number, result.label, result.action, len(result.errors)])
         if result.errors:
             for key, messages in result.errors.items():
                 header = written.get(key) or next(c.header for c in spec.columns if c.key == key)

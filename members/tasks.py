@@ -70,7 +70,13 @@ def run_job(job_id: int, *, write: bool) -> str:
                 if write:
                     with transaction.atomic():
                         outcome = imports.process(
-                            spec, file, job.file_kind, ctx=ctx, write=True, progress=progress
+                            spec,
+                            file,
+                            job.file_kind,
+                            ctx=ctx,
+                            write=True,
+                            progress=progress,
+                            preview=False,
                         )
                         if outcome.errors:
                             transaction.set_rollback(True)
@@ -98,6 +104,8 @@ def run_job(job_id: int, *, write: bool) -> str:
             return job.status
         finally:
             progress.close()
+    if write and not outcome.errors:
+        outcome.preview = job.preview  # the rows as previewed, now written
     if outcome.errors:
         status = ImportJob.Status.INVALID
     elif write:
