@@ -165,7 +165,8 @@ def run_one(rows: int, path: Path) -> None:
     assert written == rows and history >= rows, (written, history)
     print(
         f"{rows:>7} rows  file {path.stat().st_size / 1e6:5.1f} MB  import {elapsed:6.1f} s "
-        f"({rows / elapsed:,.0f} rows/s, {cpu:.1f} s of this process's CPU)  peak memory {_peak_mb():5.0f} MB "
+        f"({rows / elapsed:,.0f} rows/s, {cpu:.1f} s of this process's CPU)  "
+        f"peak memory {_peak_mb():5.0f} MB "
         f"(Django loaded: {baseline:.0f} MB)",
         flush=True,
     )
