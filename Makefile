@@ -29,7 +29,10 @@ messages: install
 run: install assets messages
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
-	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ with a task worker (Ctrl-C stops both)"
+	@# --- excel --- the worker runs the background tasks (imports) beside the server.
+	@DEBUG=true $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install assets messages

@@ -311,3 +311,11 @@ LOGGING = {
         "portal.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }
+
+# --- excel ---
+# Spreadsheet imports (members.imports): the largest file, the most data rows per file, and
+# what an .xlsx (a zip) may unpack to before anything of it is parsed.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=200)

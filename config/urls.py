@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     path("members/", include("members.urls")),
     path("inbox/", include("members.inbox_urls")),
+    path("imports/", include("members.import_urls")),  # --- excel ---
     path("", include("cooperation.urls")),
     path("sanatoriums/", include("sanatoriums.urls")),
     path("competitions/", include("competitions.urls")),

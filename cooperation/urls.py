@@ -7,6 +7,7 @@ app_name = "cooperation"
 urlpatterns = [
     path("projects/", views.project_list, name="projects"),
     path("projects/new/", views.project_create, name="project_create"),
+    path("projects/export/", views.project_export, name="projects_export"),  # --- excel ---
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/edit/", views.project_update, name="project_update"),
     path("projects/<int:pk>/status/", views.project_status_change, name="project_status"),

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cooperation import services
@@ -61,6 +62,8 @@ from cooperation.models import (
     today,
 )
 from members.access import get_object_for_user, may_create
+from members.display import join_names
+from members.exports import ExportColumn, export_response
 from members.files import private_file_response
 from members.filters import paginate
 from members.history import history_entries, history_entries_many
@@ -1140,3 +1143,42 @@ def referral_attachment_download(request, pk):
     """A referral's file, for the staff of its two federations only (404 otherwise)."""
     attachment = get_object_or_404(ReferralAttachment.objects.for_user(request.user), pk=pk)
     return private_file_response(attachment.file, filename=attachment.original_name)
+
+
+# --- excel --- the project list as .xlsx or .csv (members.exports)
+
+
+def _delayed(project):
+    return _("yes") if project.is_delayed else _("no")
+
+
+PROJECT_EXPORT_COLUMNS = [
+    ExportColumn(_lazy("Title"), lambda p: p.title),
+    ExportColumn(_lazy("Common"), lambda p: p.pillar),
+    ExportColumn(_lazy("Lead federation"), lambda p: p.lead_federation.display_name),
+    ExportColumn(
+        _lazy("Partner federations"),
+        lambda p: join_names(p.partner_federations.all(), "display_name"),
+    ),
+    ExportColumn(_lazy("Responsible department"), lambda p: p.department),
+    ExportColumn(_lazy("Status"), lambda p: p.get_status_display()),
+    ExportColumn(_lazy("Delayed"), _delayed),
+    ExportColumn(_lazy("Planned start"), lambda p: p.planned_start),
+    ExportColumn(_lazy("Planned end"), lambda p: p.planned_end),
+    ExportColumn(_lazy("Target beneficiaries"), lambda p: p.target_beneficiaries),
+    ExportColumn(_lazy("Actual beneficiaries"), lambda p: p.actual_beneficiaries),
+]
+
+
+@login_required
+@permission_required("cooperation.view_project", raise_exception=True)
+def project_export(request):
+    """The project list as the user filtered it, within their scope (no personal data)."""
+    filterset = ProjectFilterSet(request.GET, _projects().for_user(request.user), request=request)
+    return export_response(
+        request,
+        filterset.qs,
+        PROJECT_EXPORT_COLUMNS,
+        name="projects",
+        federation_of=lambda p: p.lead_federation_id,
+    )

@@ -545,3 +545,99 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+# --- excel --- import jobs (members.imports)
+
+
+class ImportJobQuerySet(FederationScopedQuerySet):
+    federation_field = "federation"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting to be checked")
+    CHECKING = "checking", _("checking")
+    READY = "ready", _("ready to import")
+    INVALID = "invalid", _("has bad rows")
+    REFUSED = "refused", _("file refused")
+    WRITING = "writing", _("importing")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+def import_file_name(instance, filename):
+    from members.uploads import generated_name
+
+    return generated_name("imports", None)
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way in: checked in the background, previewed, confirmed,
+    written in the background. Owned by the federation it imports into; its staff find it
+    again from the import page."""
+
+    Status = ImportJobStatus
+    RUNNING = frozenset({ImportJobStatus.QUEUED, ImportJobStatus.CHECKING, ImportJobStatus.WRITING})
+
+    kind = models.CharField(_("kind of records"), max_length=30)
+    federation = models.ForeignKey(
+        Federation,
+        verbose_name=_("federation"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+    )
+    file = models.FileField(_("file"), upload_to=import_file_name)
+    file_kind = models.CharField(_("file format"), max_length=10, default="csv")
+    original_name = models.CharField(_("file name"), max_length=200)
+    update_existing = models.BooleanField(_("update existing records"), default=False)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0, editable=False)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0, editable=False)
+    created_count = models.PositiveIntegerField(_("new records"), default=0, editable=False)
+    updated_count = models.PositiveIntegerField(_("updated records"), default=0, editable=False)
+    error_count = models.PositiveIntegerField(_("errors"), default=0, editable=False)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportJobStatus.values),
+                name="members_importjob_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("imports:job", args=[self.pk])
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self):
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

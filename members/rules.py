@@ -2,7 +2,7 @@
 
 import rules
 
-from members.access import declare
+from members.access import changes, declare
 
 READERS = ("staff", "approver", "leader", "administrator")
 EDITORS = ("staff", "approver", "administrator")
@@ -35,3 +35,7 @@ for codename in (
     "change_federation",
 ):
     declare(f"members.{codename}", roles=("administrator",), object_rule=rules.always_true)
+
+# --- excel --- an import job is its federation's: its editors follow and confirm it.
+for codename in ("view_importjob", "change_importjob"):
+    declare(f"members.{codename}", roles=EDITORS, object_rule=changes)

@@ -4,13 +4,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from members import notifications, services
 from members.access import get_object_for_user, may_create
+from members.exports import ExportColumn, export_response
 from members.filters import MemberFilterSet, paginate
 from members.forms import MemberForm
 from members.history import history_entries
+from members.masking import mask_id_number, mask_mobile
 from members.models import Member, Notification
 from members.registry import registry
 from members.scoping import can_see_personal_data, personal_data_shown
@@ -148,3 +151,33 @@ def inbox_read_all(request):
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("inbox:list")
+
+
+# --- excel --- the member list as .xlsx or .csv (members.exports)
+
+MEMBER_EXPORT_COLUMNS = [
+    ExportColumn(_lazy("Name"), lambda m: m.name),
+    ExportColumn(_lazy("Member card number"), lambda m: m.card_number),
+    ExportColumn(_lazy("Federation"), lambda m: m.federation.display_name),
+    ExportColumn(_lazy("Organisation"), lambda m: m.organisation.display_name),
+    ExportColumn(_lazy("Gender"), lambda m: m.get_gender_display()),
+    ExportColumn(_lazy("Resident ID number"), lambda m: m.id_number, personal=mask_id_number),
+    ExportColumn(_lazy("Mobile number"), lambda m: m.mobile, personal=mask_mobile),
+    ExportColumn(_lazy("Employment form"), lambda m: m.get_employment_form_display()),
+    ExportColumn(_lazy("Join date"), lambda m: m.join_date),
+]
+
+
+@login_required
+@permission_required("members.view_member", raise_exception=True)
+def member_export(request):
+    """The member list as the user filtered it, within their scope; ID and mobile numbers
+    masked unless the user is staff of the member's own federation."""
+    filterset = MemberFilterSet(
+        request.GET,
+        Member.objects.for_user(request.user).select_related(
+            "organisation__federation", "federation"
+        ),
+        request=request,
+    )
+    return export_response(request, filterset.qs, MEMBER_EXPORT_COLUMNS, name="members")

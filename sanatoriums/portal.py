@@ -26,3 +26,7 @@ def member_trips(request, member, show_personal):
         .select_related("batch__route__sanatorium", "booking")
         .order_by("-batch__start_date")
     }
+
+
+# --- excel --- sanatorium bases are importable (members.imports)
+from sanatoriums import imports as _imports  # noqa: E402, F401

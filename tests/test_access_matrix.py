@@ -30,7 +30,7 @@ from PIL import Image
 from competitions.models import Competition, Entry, Score, Title
 from cooperation.models import Attachment, CalendarFeed, Pillar, Project, ReferralAttachment
 from members.access import may_create
-from members.models import Honour, Notification, Role, User
+from members.models import Honour, ImportJob, Notification, Role, User
 from sanatoriums.models import Recognition, Sanatorium
 from tests.competitions.factories import CompetitionFactory, EntryFactory, EventFactory
 from tests.cooperation.factories import (
@@ -165,6 +165,18 @@ ROUTES: dict[str, Route] = {
     "members:update": Route(
         "member", get=perm("members.change_member"), post=perm("members.change_member")
     ),
+    # --- excel --- imports (one set of pages for every kind) and exports
+    "members:export": Route(get=perm("members.view_member")),
+    "imports:start": Route(
+        get=_own_federation_and("members.add_member"),
+        post=_own_federation_and("members.add_member"),
+    ),
+    "imports:template": Route(get=_own_federation_and("members.add_member")),
+    "imports:job": Route("importjob", get=perm("members.change_importjob")),
+    "imports:job_status": Route("importjob", get=perm("members.change_importjob")),
+    "imports:job_errors": Route("importjob", get=perm("members.change_importjob")),
+    "imports:job_confirm": Route("importjob", post=perm("members.change_importjob")),
+    "cooperation:projects_export": Route(get=perm("cooperation.view_project")),
     # cooperation
     "cooperation:projects": Route(get=perm("cooperation.view_project")),
     "cooperation:project_create": Route(
@@ -427,6 +439,15 @@ def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge, hz_staff, hz_
             "honour": honour,
             "organisation": orgs[code],
             "federation": federation,
+            # --- excel ---
+            "importjob": ImportJob.objects.create(
+                kind="members",
+                federation=federation,
+                original_name="roster.csv",
+                file=SimpleUploadedFile("roster.csv", "姓名\n张三\n".encode()),
+                file_kind="csv",
+                status=ImportJob.Status.INVALID,
+            ),
         }
         world[code].update(_places_records(base, federation, orgs[code], member))
     # --- referrals ---
@@ -565,7 +586,7 @@ def _check(client, users, world, names):
 
 
 @pytest.mark.parametrize(
-    "app", ["", "members", "cooperation", "sanatoriums", "competitions", "inbox"]
+    "app", ["", "members", "imports", "cooperation", "sanatoriums", "competitions", "inbox"]
 )
 def test_portal_routes_follow_the_one_rule(client, request, world, app):
     names = [n for n in ROUTES if (n.split(":")[0] if ":" in n else "") == app]

@@ -45,6 +45,12 @@ NOT_PAGES = {
     "cooperation:meeting_minutes",
     "cooperation:meeting_ics",
     "cooperation:calendar_feed",
+    # --- excel --- spreadsheets and JSON
+    "members:export",
+    "cooperation:projects_export",
+    "imports:template",
+    "imports:job_status",
+    "imports:job_errors",
 }
 
 
@@ -108,6 +114,11 @@ def data_without_english_form(*, admin_pages=False):
                         line = line.strip()
                         if line and line not in federation_words:
                             values.add(line)
+    # --- excel --- the Chinese column headers of an import are the file's format (the
+    # template's headers), shown as they are written in the file.
+    from members.imports import SPECS
+
+    values |= {column.header for spec in SPECS.values() for column in spec.columns}
     return sorted(values, key=len, reverse=True)
 
 
@@ -220,6 +231,9 @@ def _records():
         "referral": list(
             {r.status: r for r in Referral.objects.order_by("from_federation", "pk")}.values()
         ),
+        # --- excel --- the demo has no import jobs: tests/members/test_import_views.py
+        # renders each state of the job page in English.
+        "importjob": [],
         **_places_records(),
     }
 

@@ -134,6 +134,10 @@ FILE_FIELDS = [
     if isinstance(field, models.FileField)
 ]
 WRITTEN_ONLY_BY_THE_PORTAL = {"sanatoriums.Photo.image", "sanatoriums.Photo.thumbnail"}
+# --- excel --- an import's file is a spreadsheet, not a document or an image: the import
+# page checks it by content (members.imports.check_upload: size, zip bomb, encoding) before
+# the job is made, and nothing else writes the field (tests/members/test_import_safety.py).
+WRITTEN_ONLY_BY_THE_PORTAL |= {"members.ImportJob.file"}
 
 
 def field_id(field):
