@@ -116,6 +116,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the leaders' dashboard keeps its figures before computing them again (seconds).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 # Accounts
 AUTH_USER_MODEL = "members.User"

@@ -53,3 +53,8 @@ def reports_on(user, obj):
 
 
 declare("cooperation.add_progressupdate", roles=EDITORS, object_rule=reports_on)
+
+
+# --- dashboard ---
+# The leaders' dashboard: figures of the shared records, for every reading role.
+declare("cooperation.view_dashboard", roles=READERS)

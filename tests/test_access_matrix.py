@@ -180,6 +180,8 @@ ROUTES: dict[str, Route] = {
     "cooperation:venue_update": Route(
         "venue", get=perm("cooperation.change_venue"), post=perm("cooperation.change_venue")
     ),
+    "cooperation:dashboard": Route(get=perm("cooperation.view_dashboard")),
+    "cooperation:dashboard_export": Route(get=perm("cooperation.view_dashboard")),
     # sanatoriums
     "sanatoriums:directory": Route(get=public),
     "sanatoriums:detail": Route("sanatorium", get=_base_readable),
