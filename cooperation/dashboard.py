@@ -106,7 +106,7 @@ def chart_payload(chart, federations):
         month_names() if chart.kind == "month" else [label_text(c) for c in chart.categories]
     )
     if chart.kind == "donut":
-        series = [{"name": str(chart.title), "values": chart.series.get("all", [])}]
+        series = [{"name": pgettext("chart", "Number"), "values": chart.series.get("all", [])}]
     else:
         series = [
             {"name": names[f.pk], "values": chart.series.get(f.pk, [0] * len(categories))}
