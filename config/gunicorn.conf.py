@@ -19,7 +19,9 @@ keepalive = 5
 # Recycle workers now and then so that a slow leak cannot grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
-accesslog = "-"
+# The portal writes its own access line, with the request id (config.requestlog);
+# GUNICORN_ACCESSLOG=- adds gunicorn's as well.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 # gunicorn 25+ opens a control socket under the home folder; the portal does not use it.
 control_socket_disable = True

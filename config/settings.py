@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     # Finds each app's rules.py: the permissions it declares (members.access).
     "rules.apps.AutodiscoverRulesConfig",
     "django_filters",
+    # Background tasks (Django's tasks API, backported): queued in the database, run by
+    # `manage.py db_worker` (deploy/systemd/portal-worker.service).
+    "django_tasks",
+    "django_tasks_db",
     "members",
     "cooperation",
     "sanatoriums",
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log records, and the response, carry the request id.
+    "config.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,19 +111,31 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", defa
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is given (several gunicorn hosts share it), else local memory.
+# Cache and sessions: Redis when REDIS_URL is given, so that several application hosts share
+# them (README, "Production"); else the embedded defaults: local memory for the cache and
+# the database for sessions.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Several portals (or a test run) may share one Redis.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            # A Redis that does not answer slows a page by two seconds, never hangs it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Written through to the database and read from Redis: a restarted Redis signs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # How long the leaders' dashboard keeps its figures before computing them again (seconds).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+
+# Background tasks: rows in the database that `manage.py db_worker` runs on any host.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Accounts
 AUTH_USER_MODEL = "members.User"
@@ -146,6 +164,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Failed attempts and lockouts live in the database, which every application host shares;
+# never in one process's memory.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Behind a reverse proxy, name the header that carries the client address (for example
 # HTTP_X_FORWARDED_FOR) so that lockouts apply to clients, not to the proxy.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
@@ -165,7 +186,7 @@ USE_TZ = True
 # Static files: our own under static/, third-party front-end assets straight from the npm
 # packages in node_modules (installed from package-lock.json, never committed, no CDN).
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -250,18 +271,34 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # each line came out twice. Here the "django" logger only passes records on to the root;
 # runserver's request lines ("django.server") keep their own handler and format, and are
 # not passed on, as in Django's configuration (which this one replaces below "django").
+#
+# Each record carries the id of the request it was written for (config.requestlog), and
+# "portal.access" writes one line per request. LOG_FORMAT=json prints every record as one
+# JSON object per line, for a log collector; "text" (the default) prints plain lines.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+# The access log is on outside DEBUG; under runserver (`make run`) its own lines say as much.
+ACCESS_LOG = env.bool("ACCESS_LOG", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.requestlog.RequestIdFilter"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
+        "text": {"format": "{levelname} {name} [{request_id}] {message}", "style": "{"},
+        "json": {"()": "config.requestlog.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -269,5 +306,6 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "axes": {"level": "WARNING"},
+        "portal.access": {"level": "INFO" if ACCESS_LOG else "WARNING"},
     },
 }

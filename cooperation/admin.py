@@ -5,12 +5,17 @@ inline rows and bulk deletion included."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from cooperation import services
 from cooperation.models import (
+    ActionItem,
     Agreement,
     AgreementPhase,
     Attachment,
+    Contact,
+    Meeting,
     Milestone,
     Pillar,
     ProgressUpdate,
@@ -210,3 +215,105 @@ class VenueAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAd
 
     def delete_model(self, request, obj):
         services.venue_delete(actor=request.user, venue=obj)
+
+
+# --- liaison ---
+
+
+@admin.register(Contact)
+class ContactAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+    list_display = ["name", "federation", "level", "department", "title", "phone"]
+    list_filter = ["federation", "level"]
+    search_fields = ["name", "department", "title"]
+    list_select_related = ["federation"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "counterpart":
+            # The counterpart is a partner's contact: among those the user reads.
+            kwargs.setdefault("queryset", Contact.objects.for_user(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.contact_update(actor=request.user, contact=obj)
+        else:
+            services.contact_create(actor=request.user, contact=obj)
+
+    def delete_model(self, request, obj):
+        services.contact_delete(actor=request.user, contact=obj)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+    list_display = ["title", "level", "host_federation", "starts_at", "place", "status"]
+    list_filter = ["level", "status", "host_federation"]
+    search_fields = ["title", "place"]
+    list_select_related = ["host_federation"]
+    filter_horizontal = ["attendees"]
+    # Held or cancelled only through the meeting's page (the allowed transitions); outcomes
+    # are recorded there too, where a task gets its action item.
+    readonly_fields = ["status", "minutes_file_name", "outcome_list"]
+
+    @admin.display(description=_("outcomes"))
+    def outcome_list(self, obj):
+        outcomes = obj.outcomes.all() if obj.pk else []
+        return (
+            format_html_join(
+                "", "<div>{} · {}</div>", ((o.get_kind_display(), o.text) for o in outcomes)
+            )
+            or "—"
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "attendees":
+            kwargs.setdefault("queryset", Contact.objects.for_user(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        attendees = form.cleaned_data["attendees"]
+        if change:
+            upload = form.cleaned_data.get("minutes_file")
+            services.meeting_update(
+                actor=request.user,
+                meeting=obj,
+                attendees=attendees,
+                minutes_file=upload if "minutes_file" in form.changed_data and upload else None,
+            )
+        else:
+            services.meeting_create(actor=request.user, meeting=obj, attendees=attendees)
+
+    service_writes_m2m = True  # the meeting's services write the attendees
+
+    def delete_model(self, request, obj):
+        services.meeting_delete(actor=request.user, meeting=obj)
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+    """Action items come from task outcomes on the meeting's page, and change status
+    there; the admin changes their details."""
+
+    list_display = ["title", "owner_federation", "assignee", "due_on", "status"]
+    list_filter = ["status", "owner_federation"]
+    search_fields = ["title"]
+    list_select_related = ["owner_federation", "assignee"]
+    fields = [
+        "title",
+        "meeting",
+        "owner_federation",
+        "assignee",
+        "due_on",
+        "status",
+        "done_on",
+        "drop_reason",
+    ]
+    readonly_fields = ["meeting", "owner_federation", "status", "done_on", "drop_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.action_item_update(actor=request.user, action_item=obj)
+
+    def delete_model(self, request, obj):
+        services.action_item_delete(actor=request.user, action_item=obj)

@@ -10,8 +10,12 @@ from django.utils import timezone
 
 from cooperation import services
 from cooperation.models import (
+    ActionItem,
     Agreement,
     AgreementPhase,
+    Contact,
+    Meeting,
+    MeetingOutcome,
     Milestone,
     Pillar,
     ProgressUpdate,
@@ -412,3 +416,211 @@ def seed(*, federations, agreement, scale, rng):
             contact_phone=phone,
         )
         services.venue_create(actor=None, venue=venue, reason=REASON)
+
+
+# --- liaison ---
+#
+# The liaison directory at every level for both cities (each contact paired with their
+# counterpart), and a year of meetings at several levels around today: the past ones held,
+# with outcomes whose tasks are action items (some done, some dropped, some overdue), the
+# coming ones planned, one cancelled. Found by natural keys (a contact by federation and
+# name, a meeting by host and title), so a second run adds nothing; `--scale N` adds the
+# year before, N − 1 times.
+
+# key: (federation, level, department, name, position, telephone, email, counterpart key)
+CONTACTS = {
+    "hz-evc": ("HZ", "executive_vice_chair", "市总工会", "陈建华", "常务副主席",
+               "0571-85170001", "chenjh@hzgh.example.cn", "nb-evc"),
+    "hz-lic": ("HZ", "leader_in_charge", "市总工会", "周文斌", "副主席（分管权益保障）",
+               "0571-85170002", "zhouwb@hzgh.example.cn", "nb-lic"),
+    "hz-prop": ("HZ", "department", "宣传教育部", "李晓燕", "部长",
+                "0571-85170011", "lixy@hzgh.example.cn", "nb-prop"),
+    "hz-rights": ("HZ", "department", "权益保障部", "王立军", "部长",
+                  "0571-85170012", "wanglj@hzgh.example.cn", "nb-rights"),
+    "hz-tech": ("HZ", "department", "经济技术部", "沈嘉怡", "副部长",
+                "0571-85170013", "shenjy@hzgh.example.cn", "nb-tech"),
+    "hz-transport": ("HZ", "industry_union", "杭州市交通运输工会", "赵国平", "主席",
+                     "0571-85170021", "zhaogp@hzgh.example.cn", "nb-transport"),
+    "hz-district": ("HZ", "district_union", "西湖区总工会", "孙丽", "常务副主席",
+                    "0571-85170031", "sunli@hzgh.example.cn", "nb-district"),
+    "nb-evc": ("NB", "executive_vice_chair", "市总工会", "黄志强", "常务副主席",
+               "0574-87180001", "huangzq@nbgh.example.cn", "hz-evc"),
+    "nb-lic": ("NB", "leader_in_charge", "市总工会", "吴海燕", "副主席（分管权益工作）",
+               "0574-87180002", "wuhy@nbgh.example.cn", "hz-lic"),
+    "nb-prop": ("NB", "department", "宣传教育部", "郑敏", "部长",
+                "0574-87180011", "zhengmin@nbgh.example.cn", "hz-prop"),
+    "nb-rights": ("NB", "department", "权益工作部", "何建国", "部长",
+                  "0574-87180012", "hejg@nbgh.example.cn", "hz-rights"),
+    "nb-tech": ("NB", "department", "经济技术部", "钱晓东", "部长",
+                "0574-87180013", "qianxd@nbgh.example.cn", "hz-tech"),
+    "nb-transport": ("NB", "industry_union", "宁波市交通运输工会", "许峰", "主席",
+                     "0574-87180021", "xufeng@nbgh.example.cn", "hz-transport"),
+    "nb-district": ("NB", "district_union", "鄞州区总工会", "冯静", "常务副主席",
+                    "0574-87180031", "fengjing@nbgh.example.cn", "hz-district"),
+}  # fmt: skip
+
+# (days from today, hour, level, host, title, place, attendee keys, agenda, status,
+#  outcomes [(kind, text, owner, assignee key, due days from today, "open"/"done"/"dropped")])
+MEETINGS = [
+    (-330, 9, "executive_vice_chair", "HZ", "杭甬两市总工会年度联席会议", "杭州市总工会 三楼会议室",
+     ["hz-evc", "nb-evc", "hz-lic", "nb-lic"],
+     "一、通报上年度“五个共”推进情况\n二、审议本年度合作项目清单\n三、确定对接机制分工",
+     "held",
+     [("information", "两市通报上年度合作项目完成情况，共落地载体 18 个。", "", "", 0, ""),
+      ("decision", "本年度合作项目清单按五个共分列，共 20 项。", "", "", 0, ""),
+      ("task", "编制年度合作项目清单并报两市主要领导。", "HZ", "hz-lic", -300, "done"),
+      ("task", "建立两市对接人名录并每季度更新。", "NB", "nb-lic", -290, "done")]),
+    (-270, 14, "department", "NB", "宣传教育部共同学习题目对接会", "宁波市工人文化宫 二楼",
+     ["hz-prop", "nb-prop"],
+     "一、确定本年度共同学习题目\n二、安排两地巡回宣讲",
+     "held",
+     [("decision", "年度共同学习题目为“学习劳模精神、劳动精神、工匠精神”。", "", "", 0, ""),
+      ("task", "组织两地劳模工匠巡回宣讲 20 场。", "NB", "nb-prop", -60, "done"),
+      ("task", "汇编两地职工学习成果。", "HZ", "hz-prop", -20, "open")]),
+    (-210, 10, "leader_in_charge", "HZ", "职工权益维护协作分管领导对接会", "杭州市职工服务中心",
+     ["hz-lic", "nb-lic", "hz-rights", "nb-rights"],
+     "一、跨市维权协作流程\n二、欠薪案件互转机制",
+     "held",
+     [("decision", "跨市维权案件由接收方三个工作日内答复是否受理。", "", "", 0, ""),
+      ("task", "制定跨市维权协作工作规程。", "HZ", "hz-rights", -150, "done"),
+      ("task", "开通两市职工维权服务热线互转。", "NB", "nb-rights", -30, "open"),
+      ("task", "联合开展新就业形态劳动者权益调研。", "HZ", "hz-rights", -90, "dropped")]),
+    (-150, 9, "industry_union", "NB", "交通运输产业工会技能竞赛筹备会", "宁波市交通运输工会",
+     ["hz-transport", "nb-transport", "hz-tech", "nb-tech"],
+     "一、联合技能竞赛工种设置\n二、裁判与场地安排",
+     "held",
+     [("decision", "竞赛工种为汽车维修工、公交驾驶员两项。", "", "", 0, ""),
+      ("task", "确定两地裁判名单。", "NB", "nb-transport", -120, "done"),
+      ("task", "落实杭州赛区比赛场地。", "HZ", "hz-transport", -100, "done")]),
+    (-95, 14, "district_union", "HZ", "西湖区—鄞州区工会结对交流会", "西湖区职工服务驿站",
+     ["hz-district", "nb-district"],
+     "一、区县工会结对共建\n二、职工疗休养线路互推",
+     "held",
+     [("information", "两区通报职工服务驿站建设情况。", "", "", 0, ""),
+      ("task", "互推区内职工疗休养线路各 3 条。", "NB", "nb-district", -10, "open"),
+      ("task", "组织两区工会干部互访。", "HZ", "hz-district", 20, "open")]),
+    (-45, 9, "department", "HZ", "经济技术部技能人才互认对接会", "杭州市总工会 五楼会议室",
+     ["hz-tech", "nb-tech"],
+     "一、技术能手称号两市互认\n二、创新工作室联盟",
+     "held",
+     [("decision", "两市技术能手称号互认，互认名单每半年公布一次。", "", "", 0, ""),
+      ("task", "公布首批互认技术能手名单。", "HZ", "hz-tech", 15, "open"),
+      ("task", "牵头组建两市劳模工匠创新工作室联盟。", "NB", "nb-tech", 45, "open")]),
+    (-12, 10, "leader_in_charge", "NB", "疗休养基地互认推进会", "宁波市职工疗休养中心",
+     ["hz-lic", "nb-lic"],
+     "一、第二批疗休养基地互认\n二、名额分配办法",
+     "held",
+     [("decision", "第二批互认基地 6 家，名额按两市会员人数分配。", "", "", 0, ""),
+      ("task", "完成第二批基地实地评估。", "NB", "nb-lic", 30, "open")]),
+    (10, 14, "department", "NB", "权益工作部季度对接会", "宁波市总工会 四楼会议室",
+     ["hz-rights", "nb-rights"],
+     "一、本季度跨市维权案件通报\n二、热线互转运行情况",
+     "planned", []),
+    (24, 9, "industry_union", "HZ", "交通运输产业工会年度总结会", "杭州市交通运输工会",
+     ["hz-transport", "nb-transport"],
+     "一、联合技能竞赛总结\n二、下年度合作计划",
+     "cancelled", []),
+    (38, 9, "executive_vice_chair", "NB", "杭甬两市总工会常务副主席会商", "宁波市总工会 一楼会议室",
+     ["hz-evc", "nb-evc"],
+     "一、年度合作总结\n二、协议续签安排",
+     "planned", []),
+]  # fmt: skip
+
+
+def seed_liaison(*, federations, scale, rng):
+    contacts = _seed_contacts(federations)
+    for round_ in range(scale):
+        for meeting_row in MEETINGS:
+            _seed_meeting(federations, contacts, meeting_row, round_)
+
+
+def _seed_contacts(federations):
+    contacts = {}
+    for key, (code, level, department, name, title, phone, email, _other) in CONTACTS.items():
+        contact = Contact.objects.filter(federation=federations[code], name=name).first()
+        if contact is None:
+            contact = services.contact_create(
+                actor=None,
+                contact=Contact(
+                    federation=federations[code],
+                    level=level,
+                    department=department,
+                    name=name,
+                    title=title,
+                    phone=phone,
+                    email=email,
+                ),
+                reason=REASON,
+            )
+        contacts[key] = contact
+    for key, row in CONTACTS.items():
+        contact, counterpart = contacts[key], contacts[row[-1]]
+        if contact.counterpart_id is None:
+            contact.counterpart = counterpart
+            services.contact_update(actor=None, contact=contact, reason=REASON)
+    return contacts
+
+
+def _seed_meeting(federations, contacts, row, round_):
+    days, hour, level, host, title, place, attendees, agenda, status, outcomes = row
+    if round_:
+        title = f"{title}（{round_}年前）"
+        days -= 365 * round_
+        status = "held" if status == "planned" else status
+    host_federation = federations[host]
+    if Meeting.objects.filter(host_federation=host_federation, title=title).exists():
+        return
+    starts_at = timezone.localtime().replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    ) + datetime.timedelta(days=days)
+    meeting = services.meeting_create(
+        actor=None,
+        meeting=Meeting(
+            title=title,
+            level=level,
+            host_federation=host_federation,
+            starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=2),
+            place=place,
+            agenda=agenda,
+        ),
+        attendees=[contacts[key] for key in attendees],
+        reason=REASON,
+    )
+    if status == "cancelled":
+        services.meeting_cancel(actor=None, meeting=meeting, reason=REASON)
+        return
+    if status != "held":
+        return
+    meeting.minutes = "\n".join(
+        f"{number}. {text}" for number, (_kind, text, *_rest) in enumerate(outcomes, 1)
+    )
+    services.meeting_update(actor=None, meeting=meeting, reason=REASON)
+    services.meeting_mark_held(actor=None, meeting=meeting, reason=REASON)
+    today = timezone.localdate()
+    for kind, text, owner, assignee, due, final in outcomes:
+        item = None
+        if kind == "task":
+            item = ActionItem(
+                title=text,
+                owner_federation=federations[owner],
+                assignee=contacts[assignee],
+                due_on=today + datetime.timedelta(days=due - 365 * round_),
+            )
+        outcome = services.meeting_outcome_create(
+            actor=None,
+            meeting=meeting,
+            outcome=MeetingOutcome(kind=kind, text=text),
+            action_item=item,
+            reason=REASON,
+        )
+        if item is not None and final in ("done", "dropped"):
+            services.action_item_status_change(
+                actor=None,
+                action_item=outcome.action_item,
+                status=final,
+                drop_reason="两市已分别纳入年度重点调研，不再单独开展。"
+                if final == "dropped"
+                else "",
+                reason=REASON,
+            )

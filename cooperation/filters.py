@@ -5,10 +5,11 @@ lists' addresses (bookmarks, links from the agreement page): `?pillar=skills`,
 
 import django_filters
 from django.db.models import Max, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cooperation.models import Pillar, ProjectStatus, VenueKind
+from cooperation.models import LiaisonLevel, MeetingStatus, Pillar, ProjectStatus, VenueKind
 from members.filters import FederationFilter, PortalFilterSet
 
 
@@ -76,3 +77,55 @@ class VenueFilterSet(PortalFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
+
+
+# --- liaison ---
+
+
+class ContactFilterSet(PortalFilterSet):
+    """`?federation=NB`, `?level=department`, `?q=` (name, department, position)."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    federation = FederationFilter(field_name="federation__code")
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=LiaisonLevel.choices, empty_label=_("All levels")
+    )
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(department__icontains=value) | Q(title__icontains=value)
+        )
+
+
+class MeetingFilterSet(PortalFilterSet):
+    """`?level=`, `?status=held`, `?federation=HZ` (the host), `?year=2026`."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), choices=LiaisonLevel.choices, empty_label=_("All levels")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=MeetingStatus.choices, empty_label=_("All statuses")
+    )
+    federation = FederationFilter(field_name="host_federation__code", label=_("Host"))
+    year = django_filters.ChoiceFilter(
+        label=pgettext_lazy("filter", "Year"), empty_label=_("All years"), method="in_year"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        span = self.queryset.aggregate(first=Min("starts_at"), last=Max("starts_at"))
+        years = []
+        if span["first"]:
+            first, last = (timezone.localtime(span[k]).year for k in ("first", "last"))
+            years = range(last, first - 1, -1)
+        self.filters["year"].extra["choices"] = [(year, year) for year in years]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(place__icontains=value) | Q(agenda__icontains=value)
+        )
+
+    def in_year(self, queryset, name, value):
+        # The year in Shanghai: a meeting at 07:00 on 1 January is that year's.
+        return queryset.filter(starts_at__year=int(value))

@@ -6,7 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
+    ActionItem,
     Agreement,
+    Contact,
+    Meeting,
+    MeetingOutcome,
     Milestone,
     ProgressUpdate,
     Project,
@@ -127,3 +131,120 @@ class VenueForm(forms.ModelForm):
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+# --- liaison ---
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; the value is read in Asia/Shanghai."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):  # noqa: A002 (Django's own name)
+        super().__init__(attrs, format)
+
+
+class ContactForm(forms.ModelForm):
+    """A contact of the user's own federation; its counterpart is a partner's contact."""
+
+    class Meta:
+        model = Contact
+        fields = ["level", "department", "name", "title", "phone", "email", "counterpart"]
+
+    def __init__(self, *args, federation, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterpart"].queryset = (
+            Contact.objects.for_user(user)
+            .exclude(federation=federation)
+            .select_related("federation")
+        )
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting hosted by `host`: attendees are contacts of the host and its partners."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "level",
+            "starts_at",
+            "ends_at",
+            "place",
+            "attendees",
+            "other_attendees",
+            "agenda",
+            "minutes",
+            "minutes_file",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "attendees": forms.CheckboxSelectMultiple,
+            "other_attendees": forms.Textarea(attrs={"rows": 2}),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, host, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = (
+            Contact.objects.for_user(user)
+            .select_related("federation")
+            .order_by("federation__code", "level", "name")
+        )
+        self.fields["minutes_file"].widget.attrs["accept"] = "image/*,application/pdf"
+        if self.instance.pk is None:
+            self.fields.pop("minutes")
+            self.fields.pop("minutes_file")
+
+
+class OutcomeForm(forms.ModelForm):
+    """An outcome; for a task, also its action item's owner, assignee and due date."""
+
+    owner_federation = forms.ModelChoiceField(
+        label=_("Owner federation"), queryset=Federation.objects.none(), required=False
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=Contact.objects.none(), required=False
+    )
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    class Meta:
+        model = MeetingOutcome
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, meeting, parties, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_federation"].queryset = Federation.objects.filter(pk__in=parties)
+        self.fields["assignee"].queryset = (
+            Contact.objects.for_user(user)
+            .filter(federation__in=parties)
+            .select_related("federation")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == MeetingOutcome.Kind.TASK:
+            for name in ("owner_federation", "due_on"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("A task needs this."))
+        return cleaned
+
+    def action_item(self):
+        """The unsaved action item of a task, or None."""
+        if self.cleaned_data.get("kind") != MeetingOutcome.Kind.TASK:
+            return None
+        return ActionItem(
+            title=self.cleaned_data["text"][:200],
+            owner_federation=self.cleaned_data["owner_federation"],
+            assignee=self.cleaned_data.get("assignee"),
+            due_on=self.cleaned_data["due_on"],
+        )
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=ActionItem.Status.choices)
+    drop_reason = forms.CharField(label=_("Reason for dropping"), required=False, max_length=1000)

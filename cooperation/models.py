@@ -649,3 +649,429 @@ class Venue(models.Model):
                     )
                 }
             )
+
+
+# --- liaison ---
+#
+# The liaison mechanism (机制保障): a directory of who liaises with whom at every level, the
+# meetings (对接会, 联席会议) between the federations, what they decided, and the action items
+# their tasks became. Ownership for scoping: a contact belongs to its federation, a meeting to
+# its host federation (outcomes follow their meeting), an action item to the federation that
+# owns the task. Partners (the parties of an agreement in force) read them all.
+
+
+def minutes_file_path(instance, filename):
+    return upload_name("cooperation/minutes", instance.minutes_file)
+
+
+class LiaisonLevel(models.TextChoices):
+    """The levels of the liaison mechanism, as the agreement names them."""
+
+    EXECUTIVE_VICE_CHAIR = "executive_vice_chair", _("executive vice-chair")
+    LEADER_IN_CHARGE = "leader_in_charge", _("leader in charge")
+    DEPARTMENT = "department", pgettext_lazy("liaison level", "department")
+    INDUSTRY_UNION = "industry_union", _("industry union")
+    DISTRICT_UNION = "district_union", _("district or county union")
+
+
+class ContactQuerySet(FederationScopedQuerySet):
+    federation_field = "federation"
+
+    def in_level_order(self):
+        """By federation, then from the executive vice-chair down to the district unions."""
+        rank = Case(
+            *(When(level=value, then=Value(i)) for i, value in enumerate(LiaisonLevel.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(level_rank=rank).order_by(
+            "federation__code", "level_rank", "department", "name", "pk"
+        )
+
+
+class Contact(models.Model):
+    """A person of a federation who liaises with the partner at one level (对接人). The
+    telephone is a work number: staff pages show it; no public page shows a contact."""
+
+    Level = LiaisonLevel
+
+    federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("federation"),
+        on_delete=models.PROTECT,
+        related_name="liaison_contacts",
+    )
+    level = models.CharField(_("level"), max_length=30, choices=LiaisonLevel.choices)
+    department = models.CharField(_("department or union"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    title = models.CharField(_("position"), max_length=100, blank=True)
+    phone = models.CharField(_("work telephone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    counterpart = models.ForeignKey(
+        "self",
+        verbose_name=_("counterpart in the partner federation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="counterpart_of",
+    )
+
+    objects = ContactQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("liaison contact")
+        verbose_name_plural = _("liaison contacts")
+        ordering = ["federation__code", "level", "department", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=LiaisonLevel.values), name="cooperation_contact_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(counterpart=F("pk")), name="cooperation_contact_not_own_counterpart"
+            ),
+        ]
+
+    def __str__(self):
+        if self.department:
+            return f"{self.name} · {self.department}"
+        return self.name
+
+    def clean(self):
+        if self.counterpart_id is not None and self.federation_id is not None:
+            if self.counterpart.federation_id == self.federation_id:
+                raise ValidationError(
+                    {
+                        "counterpart": ValidationError(
+                            _("The counterpart must be a contact of a partner federation."),
+                            code="counterpart_same_federation",
+                        )
+                    }
+                )
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("meeting status", "planned")
+    HELD = "held", pgettext_lazy("meeting status", "held")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
+
+
+# A meeting is held or called off once; neither is undone.
+MEETING_TRANSITIONS = {
+    MeetingStatus.PLANNED: {MeetingStatus.HELD, MeetingStatus.CANCELLED},
+    MeetingStatus.HELD: set(),
+    MeetingStatus.CANCELLED: set(),
+}
+
+
+def meeting_transition_error(old, new):
+    if new in MEETING_TRANSITIONS.get(old, set()):
+        return None
+    return ValidationError(
+        _("A meeting cannot go from “%(old)s” to “%(new)s”."),
+        code="illegal_transition",
+        params={"old": MeetingStatus(old).label, "new": MeetingStatus(new).label},
+    )
+
+
+class MeetingQuerySet(FederationScopedQuerySet):
+    federation_field = "host_federation"
+
+    def upcoming(self, now=None):
+        """Planned meetings from the start of today (Shanghai) on, and cancelled ones in
+        that span, so that a calendar feed removes them from its readers' calendars."""
+        start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.filter(starts_at__gte=start).exclude(status=MeetingStatus.HELD)
+
+
+class Meeting(models.Model):
+    """A liaison meeting (对接会, 联席会议) hosted by one federation."""
+
+    Status = MeetingStatus
+    Level = LiaisonLevel
+
+    title = models.CharField(_("title"), max_length=200)
+    level = models.CharField(_("level"), max_length=30, choices=LiaisonLevel.choices)
+    host_federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("host federation"),
+        on_delete=models.PROTECT,
+        related_name="hosted_meetings",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200)
+    attendees = models.ManyToManyField(
+        Contact, verbose_name=_("attending contacts"), related_name="meetings", blank=True
+    )
+    other_attendees = models.TextField(
+        _("other attendees"),
+        blank=True,
+        help_text=_("People who are not in the liaison directory, one per line."),
+    )
+    agenda = models.TextField(_("agenda"))
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_file = models.FileField(
+        _("minutes file"),
+        upload_to=minutes_file_path,
+        blank=True,
+        validators=[UploadValidator(kinds=DOCUMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)],
+        help_text=_("The signed minutes as a PDF or a scanned image, at most 10 MB."),
+    )
+    minutes_file_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[attendees], excluded_fields=["created_at", "updated_at"]
+    )
+
+    class Meta:
+        verbose_name = _("liaison meeting")
+        verbose_name_plural = _("liaison meetings")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values),
+                name="cooperation_meeting_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=LiaisonLevel.values), name="cooperation_meeting_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")),
+                name="cooperation_meeting_times_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["host_federation", "starts_at"], name="coop_meeting_host")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cooperation:meeting", args=[self.pk])
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError(
+                {
+                    "ends_at": ValidationError(
+                        _("A meeting cannot end before it starts."), code="times_reversed"
+                    )
+                }
+            )
+
+    @property
+    def ics_filename(self):
+        return f"meeting-{self.pk}.ics"
+
+
+class OutcomeKind(models.TextChoices):
+    INFORMATION = "information", _("information")
+    DECISION = "decision", _("decision")
+    TASK = "task", _("task")
+
+
+class MeetingOutcomeQuerySet(FederationScopedQuerySet):
+    federation_field = "meeting__host_federation"
+
+
+class MeetingOutcome(models.Model):
+    """What a meeting produced: information shared, a decision, or a task (which becomes an
+    action item)."""
+
+    Kind = OutcomeKind
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OutcomeKind.choices)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MeetingOutcomeQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("meeting outcome")
+        verbose_name_plural = _("meeting outcomes")
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OutcomeKind.values),
+                name="cooperation_meetingoutcome_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.text[:40]}"
+
+
+class ActionItemStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("action item status", "open")
+    DONE = "done", pgettext_lazy("action item status", "done")
+    DROPPED = "dropped", pgettext_lazy("action item status", "dropped")
+
+
+ACTION_ITEM_TRANSITIONS = {
+    ActionItemStatus.OPEN: {ActionItemStatus.DONE, ActionItemStatus.DROPPED},
+    ActionItemStatus.DONE: set(),
+    ActionItemStatus.DROPPED: set(),
+}
+
+
+def action_item_transition_error(old, new):
+    if new in ACTION_ITEM_TRANSITIONS.get(old, set()):
+        return None
+    return ValidationError(
+        _("An action item cannot go from “%(old)s” to “%(new)s”."),
+        code="illegal_transition",
+        params={"old": ActionItemStatus(old).label, "new": ActionItemStatus(new).label},
+    )
+
+
+class ActionItemQuerySet(FederationScopedQuerySet):
+    """Read by the parties (the owner's partners include the host); changed by staff of the
+    federation that owns the task."""
+
+    federation_field = "owner_federation"
+
+    def with_overdue(self, on=None):
+        """Annotate `overdue`: still open and due before today (Shanghai). Derived on every
+        read, never stored."""
+        return self.annotate(
+            overdue=Case(
+                When(
+                    Q(status=ActionItemStatus.OPEN) & Q(due_on__lt=on or today()),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def open(self):
+        return self.filter(status=ActionItemStatus.OPEN)
+
+    def of_own_federation(self, user):
+        """The items the user reads that their own federation owns ("my federation's")."""
+        return self.for_user(user).filter(owner_federation_id=user_scope(user).federation_id)
+
+
+class ActionItem(models.Model):
+    """A task decided at a meeting, followed up by the federation that owns it."""
+
+    Status = ActionItemStatus
+
+    outcome = models.OneToOneField(
+        MeetingOutcome,
+        verbose_name=_("meeting outcome"),
+        on_delete=models.CASCADE,
+        related_name="action_item",
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="action_items"
+    )
+    title = models.CharField(_("task"), max_length=200)
+    owner_federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("owner federation"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    assignee = models.ForeignKey(
+        Contact,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionItemStatus.choices, default=ActionItemStatus.OPEN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    drop_reason = models.TextField(_("reason for dropping"), blank=True)
+
+    objects = ActionItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ActionItemStatus.values),
+                name="cooperation_actionitem_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActionItemStatus.DROPPED) | ~Q(drop_reason=""),
+                name="cooperation_actionitem_dropped_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner_federation", "status", "due_on"], name="coop_action_owner")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#action-{self.pk}"
+
+    def clean(self):
+        if self.assignee_id is not None and self.owner_federation_id is not None:
+            if self.assignee.federation_id != self.owner_federation_id:
+                raise ValidationError(
+                    {
+                        "assignee": ValidationError(
+                            _("The assignee must be a contact of the owner federation."),
+                            code="assignee_other_federation",
+                        )
+                    }
+                )
+        if self.status == ActionItemStatus.DROPPED and not self.drop_reason.strip():
+            raise ValidationError(
+                {
+                    "drop_reason": ValidationError(
+                        _("Please say why the action item is dropped."), code="reason_required"
+                    )
+                }
+            )
+
+    @property
+    def is_overdue(self):
+        """As the `with_overdue` annotation, for an item read without it."""
+        if hasattr(self, "overdue"):
+            return self.overdue
+        return self.status == ActionItemStatus.OPEN and self.due_on < today()
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar address: whoever holds the token reads the upcoming
+    meetings that the user reads, so the user may replace it at any time (the old address
+    then answers 404)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("cooperation:calendar_feed", args=[self.token])

@@ -33,3 +33,13 @@ def seed_demo(*, federations, scale, rng):
         scale=scale,
         rng=rng,
     )
+
+
+# --- liaison ---
+
+
+@registry.register_demo(11)
+def seed_liaison_demo(*, federations, scale, rng):
+    from cooperation import demo
+
+    demo.seed_liaison(federations=federations, scale=scale, rng=rng)

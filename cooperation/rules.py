@@ -58,3 +58,42 @@ declare("cooperation.add_progressupdate", roles=EDITORS, object_rule=reports_on)
 # --- dashboard ---
 # The leaders' dashboard: figures of the shared records, for every reading role.
 declare("cooperation.view_dashboard", roles=READERS)
+# --- liaison ---
+#
+# Contacts and meetings are changed by staff of their own (the host) federation; outcomes are
+# added by the host, as part of its meeting (asked of the meeting); action items change status
+# by staff of the federation that owns them. Every party reads them all.
+
+for codename in (
+    "view_contact",
+    "view_meeting",
+    "view_meetingoutcome",
+    "view_actionitem",
+):
+    declare(f"cooperation.{codename}", roles=READERS)
+
+for codename in (
+    "add_contact",
+    "change_contact",
+    "delete_contact",
+    "add_meeting",
+    "change_meeting",
+    "change_actionitem",
+):
+    declare(f"cooperation.{codename}", roles=EDITORS)
+
+
+@rules.predicate
+def hosts_meeting(user, obj):
+    """Outcomes (and the action items of tasks) are added by the meeting's host: asked of
+    the meeting, or of an outcome (its meeting)."""
+    from cooperation.models import Meeting, MeetingOutcome
+
+    if obj is None:
+        return True
+    meeting = obj.meeting if isinstance(obj, MeetingOutcome) else obj
+    return Meeting.objects.editable_by(user).filter(pk=meeting.pk).exists()
+
+
+declare("cooperation.add_meetingoutcome", roles=EDITORS, object_rule=hosts_meeting)
+declare("cooperation.add_actionitem", roles=EDITORS, object_rule=hosts_meeting)

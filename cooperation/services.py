@@ -14,27 +14,40 @@ federation, the service sets it (`_owning_federation_id`).
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperation.models import (
     ATTACHMENT_MAX_BYTES,
+    ActionItem,
+    ActionItemStatus,
     Agreement,
     AgreementPhase,
     Attachment,
+    CalendarFeed,
+    Contact,
+    Meeting,
+    MeetingOutcome,
+    MeetingStatus,
     Milestone,
+    OutcomeKind,
     ProgressUpdate,
     Project,
     ProjectStatus,
     Venue,
+    action_item_transition_error,
+    meeting_transition_error,
+    today,
     transition_error,
 )
 from members.display import join_names
 from members.models import Federation
-from members.scoping import user_scope
+from members.scoping import partner_ids, user_scope
 from members.services import owning_federation_id, record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, MIME_TYPES, validate_upload
 
@@ -309,3 +322,262 @@ def venue_delete(*, actor, venue: Venue, reason: str = "") -> None:
     require_perm(actor, "cooperation.delete_venue", venue)
     with transaction.atomic():
         record_delete(venue, actor=actor, reason=reason)
+
+
+# --- liaison ---
+#
+# Contacts and meetings belong to the actor's federation (the host, for a meeting); the
+# meeting's status and an action item's status move only along their transitions
+# (models.MEETING_TRANSITIONS, models.ACTION_ITEM_TRANSITIONS), anything else is refused with
+# a message and nothing changed.
+
+
+def contact_create(*, actor, contact: Contact, reason: str = "") -> Contact:
+    require_perm(actor, "cooperation.add_contact")
+    contact.federation_id = owning_federation_id(actor, contact.federation_id)
+    with transaction.atomic():
+        record_save(contact, actor=actor, reason=reason)
+    return contact
+
+
+def contact_update(*, actor, contact: Contact, reason: str = "") -> Contact:
+    require_perm(actor, "cooperation.change_contact", contact)
+    contact.federation_id = owning_federation_id(actor, contact.federation_id)
+    with transaction.atomic():
+        record_save(contact, actor=actor, reason=reason)
+    return contact
+
+
+def contact_delete(*, actor, contact: Contact, reason: str = "") -> None:
+    require_perm(actor, "cooperation.delete_contact", contact)
+    with transaction.atomic():
+        record_delete(contact, actor=actor, reason=reason)
+
+
+def meeting_parties(federation_id) -> set[int]:
+    """The host and its partners today: who may attend, own tasks and read the meeting."""
+    return {federation_id, *partner_ids(federation_id)}
+
+
+def _validate_attendees(meeting: Meeting, attendees) -> None:
+    parties = meeting_parties(meeting.host_federation_id)
+    outside = [c for c in attendees if c.federation_id not in parties]
+    if outside:
+        raise ValidationError(
+            {
+                "attendees": ValidationError(
+                    _("%(names)s is not a contact of the host or its partners."),
+                    code="attendee_not_party",
+                    params={"names": join_names(outside)},
+                )
+            }
+        )
+
+
+def meeting_create(*, actor, meeting: Meeting, attendees=(), reason: str = "") -> Meeting:
+    """A meeting hosted by the actor's federation. It starts planned: its status moves
+    only through meeting_mark_held and meeting_cancel."""
+    require_perm(actor, "cooperation.add_meeting")
+    meeting.host_federation_id = owning_federation_id(actor, meeting.host_federation_id)
+    meeting.status = MeetingStatus.PLANNED
+    with transaction.atomic():
+        _validate_attendees(meeting, attendees)
+        record_save(meeting, actor=actor, reason=reason)
+        meeting.attendees.set(attendees)
+    return meeting
+
+
+def meeting_update(
+    *, actor, meeting: Meeting, attendees=None, minutes_file=None, reason: str = ""
+) -> Meeting:
+    """Change a meeting of the actor's federation; `attendees`, when given, replaces them; a
+    new `minutes_file` is stored under a random name (the name it came with is kept for
+    the download). The stored status is kept."""
+    require_perm(actor, "cooperation.change_meeting", meeting)
+    meeting.host_federation_id = owning_federation_id(actor, meeting.host_federation_id)
+    if minutes_file:
+        meeting.minutes_file = minutes_file
+        meeting.minutes_file_name = minutes_file.name[-200:]
+    elif not meeting.minutes_file:
+        meeting.minutes_file_name = ""
+    with transaction.atomic():
+        stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.status = stored.status
+        if attendees is None:
+            attendees = list(stored.attendees.all())
+        _validate_attendees(meeting, attendees)
+        record_save(meeting, actor=actor, reason=reason)
+        meeting.attendees.set(attendees)
+    return meeting
+
+
+def _meeting_status_change(*, actor, meeting: Meeting, status: str, reason: str) -> Meeting:
+    require_perm(actor, "cooperation.change_meeting", meeting)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        error = meeting_transition_error(meeting.status, status)
+        if error:
+            raise error
+        if status == MeetingStatus.HELD and meeting.starts_at > timezone.now():
+            raise ValidationError(
+                _("A meeting cannot be marked as held before it starts."), code="held_early"
+            )
+        meeting.status = status
+        record_save(meeting, actor=actor, reason=reason)
+    return meeting
+
+
+def meeting_mark_held(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
+    return _meeting_status_change(
+        actor=actor, meeting=meeting, status=MeetingStatus.HELD, reason=reason
+    )
+
+
+def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
+    return _meeting_status_change(
+        actor=actor, meeting=meeting, status=MeetingStatus.CANCELLED, reason=reason
+    )
+
+
+def meeting_outcome_create(
+    *,
+    actor,
+    meeting: Meeting,
+    outcome: MeetingOutcome,
+    action_item: ActionItem | None = None,
+    reason: str = "",
+) -> MeetingOutcome:
+    """An outcome of `meeting`, added by its host. A task comes with its action item
+    (owner federation, assignee, due date), which is created with it; other kinds have
+    none. A cancelled meeting has no outcomes."""
+    require_perm(actor, "cooperation.add_meetingoutcome", meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("A cancelled meeting has no outcomes."), code="meeting_cancelled")
+    outcome.meeting = meeting
+    is_task = outcome.kind == OutcomeKind.TASK
+    if is_task and action_item is None:
+        raise ValidationError(
+            _("A task needs an owner federation and a due date."), code="task_incomplete"
+        )
+    with transaction.atomic():
+        record_save(outcome, actor=actor, reason=reason)
+        if is_task:
+            action_item_create(actor=actor, outcome=outcome, action_item=action_item, reason=reason)
+    return outcome
+
+
+def action_item_create(
+    *, actor, outcome: MeetingOutcome, action_item: ActionItem, reason: str = ""
+) -> ActionItem:
+    """The action item of a task outcome, owned by the host or one of its partners. It
+    starts open."""
+    require_perm(actor, "cooperation.add_actionitem", outcome.meeting)
+    if action_item.owner_federation_id not in meeting_parties(outcome.meeting.host_federation_id):
+        raise ValidationError(
+            {
+                "owner_federation": ValidationError(
+                    _("The owner must be the host federation or one of its partners."),
+                    code="owner_not_party",
+                )
+            }
+        )
+    action_item.outcome = outcome
+    action_item.meeting = outcome.meeting
+    action_item.status = ActionItemStatus.OPEN
+    action_item.done_on = None
+    action_item.drop_reason = ""
+    if not action_item.title:
+        action_item.title = outcome.text[:200]
+    with transaction.atomic():
+        record_save(action_item, actor=actor, reason=reason)
+        # NOTIFICATION HOOK (action item addressed to a federation): the lead wires this to
+        # members.notifications after the merge, e.g.
+        #   transaction.on_commit(lambda: notify_federation(action_item.owner_federation, …))
+        # The item is addressed to `action_item.owner_federation`; it fires once, here.
+    return action_item
+
+
+def action_item_update(*, actor, action_item: ActionItem, reason: str = "") -> ActionItem:
+    """Change the details of an action item (assignee, due date, task) of the actor's
+    federation; the stored status, and what went with it, is kept."""
+    require_perm(actor, "cooperation.change_actionitem", action_item)
+    with transaction.atomic():
+        stored = ActionItem.objects.select_for_update().get(pk=action_item.pk)
+        action_item.owner_federation_id = stored.owner_federation_id
+        action_item.status = stored.status
+        action_item.done_on = stored.done_on
+        action_item.drop_reason = stored.drop_reason
+        record_save(action_item, actor=actor, reason=reason)
+    return action_item
+
+
+def action_item_status_change(
+    *, actor, action_item: ActionItem, status: str, drop_reason: str = "", reason: str = ""
+) -> ActionItem:
+    """Open → done (dated today in Shanghai) or open → dropped with a reason; any other
+    move is refused with a message and nothing changed."""
+    require_perm(actor, "cooperation.change_actionitem", action_item)
+    if status not in ActionItemStatus.values:
+        raise ValidationError(_("Unknown action item status."), code="invalid_choice")
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().get(pk=action_item.pk)
+        error = action_item_transition_error(item.status, status)
+        if error:
+            raise error
+        if status == ActionItemStatus.DROPPED and not drop_reason.strip():
+            raise ValidationError(
+                {
+                    "drop_reason": ValidationError(
+                        _("Please say why the action item is dropped."), code="reason_required"
+                    )
+                }
+            )
+        item.status = status
+        if status == ActionItemStatus.DONE:
+            item.done_on = today()
+        else:
+            item.drop_reason = drop_reason.strip()
+        record_save(item, actor=actor, reason=reason)
+    return item
+
+
+# --- the calendar feed (each user's own) ---------------------------------------------------
+
+
+def calendar_feed_for(user) -> CalendarFeed | None:
+    """The user's feed, if they have made one."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_regenerate(*, actor) -> CalendarFeed:
+    """Give the actor a new feed address; the previous one stops working at once."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied
+    with transaction.atomic():
+        feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
+            user=actor, defaults={"token": secrets.token_urlsafe(32)}
+        )
+        if not _created:
+            feed.token = secrets.token_urlsafe(32)
+            feed.save()
+    return feed
+
+
+def calendar_feed_revoke(*, actor) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied
+    CalendarFeed.objects.filter(user=actor).delete()
+
+
+def meeting_delete(*, actor, meeting: Meeting, reason: str = "") -> None:
+    """Administrators only (staff cancel a meeting instead: its record stays)."""
+    require_perm(actor, "cooperation.delete_meeting", meeting)
+    with transaction.atomic():
+        record_delete(meeting, actor=actor, reason=reason)
+
+
+def action_item_delete(*, actor, action_item: ActionItem, reason: str = "") -> None:
+    """Administrators only (staff drop an item with a reason instead)."""
+    require_perm(actor, "cooperation.delete_actionitem", action_item)
+    with transaction.atomic():
+        record_delete(action_item, actor=actor, reason=reason)

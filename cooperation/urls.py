@@ -28,3 +28,33 @@ urlpatterns = [
     path("venues/<int:pk>/", views.venue_detail, name="venue"),
     path("venues/<int:pk>/edit/", views.venue_update, name="venue_update"),
 ]
+
+# --- liaison ---
+urlpatterns += [
+    path("liaison/", views.meeting_list, name="meetings"),
+    path("liaison/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("liaison/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("liaison/meetings/<int:pk>/edit/", views.meeting_update, name="meeting_update"),
+    path("liaison/meetings/<int:pk>/held/", views.meeting_mark_held, name="meeting_held"),
+    path("liaison/meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("liaison/meetings/<int:pk>/outcomes/", views.outcome_create, name="outcome_add"),
+    path(
+        "liaison/meetings/<int:pk>/minutes/",
+        views.meeting_minutes_download,
+        name="meeting_minutes",
+    ),
+    path("liaison/meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
+    path("liaison/contacts/", views.contact_list, name="contacts"),
+    path("liaison/contacts/new/", views.contact_create, name="contact_create"),
+    path("liaison/contacts/<int:pk>/edit/", views.contact_update, name="contact_update"),
+    path("liaison/actions/", views.action_item_list, name="action_items"),
+    path(
+        "liaison/actions/<int:pk>/status/",
+        views.action_item_status_change,
+        name="action_item_status",
+    ),
+    path("liaison/calendar/", views.calendar_settings, name="calendar"),
+    path("liaison/calendar/new/", views.calendar_regenerate, name="calendar_regenerate"),
+    path("liaison/calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
+    path("liaison/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]

@@ -7,17 +7,28 @@ the permission asked for); every write goes through cooperation.services."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cooperation import dashboard, services
-from cooperation.filters import ProjectFilterSet, VenueFilterSet
+from cooperation.calendar import meetings_calendar
+from cooperation.filters import (
+    ContactFilterSet,
+    MeetingFilterSet,
+    ProjectFilterSet,
+    VenueFilterSet,
+)
+>>>>>>> main
 from cooperation.forms import (
+    ActionItemStatusForm,
+    ContactForm,
+    MeetingForm,
     MilestoneForm,
     NewMilestoneForm,
+    OutcomeForm,
     ProgressUpdateForm,
     ProjectForm,
     StatusForm,
@@ -25,8 +36,12 @@ from cooperation.forms import (
 )
 from cooperation.models import (
     ALLOWED_TRANSITIONS,
+    ActionItem,
     Agreement,
     Attachment,
+    CalendarFeed,
+    Contact,
+    Meeting,
     Milestone,
     Pillar,
     ProgressUpdate,
@@ -492,6 +507,131 @@ def dashboard_show(request):
             "federations": federations,
             "attention": dashboard.attention_items(board),
             "years": dashboard.selectable_years(request.user, today()),
+# --- liaison -------------------------------------------------------------------------------
+#
+# The liaison directory, meetings with their outcomes and action items, and calendars. Every
+# page is for signed-in staff of the parties; the calendar feed alone is opened by its token
+# (a calendar program cannot sign in), and answers 404 to any other address.
+
+
+def get_contact_for_user(request, pk, *, perm="cooperation.view_contact"):
+    return get_object_for_user(request, Contact.objects.select_related("federation"), pk, perm=perm)
+
+
+def _meetings():
+    return Meeting.objects.select_related("host_federation")
+
+
+def get_meeting_for_user(request, pk, *, perm="cooperation.view_meeting"):
+    return get_object_for_user(request, _meetings(), pk, perm=perm)
+
+
+def get_action_item_for_user(request, pk, *, perm):
+    return get_object_for_user(request, ActionItem.objects.select_related("meeting"), pk, perm=perm)
+
+
+@login_required
+@permission_required("cooperation.view_contact", raise_exception=True)
+def contact_list(request):
+    contacts = (
+        Contact.objects.for_user(request.user)
+        .select_related("federation", "counterpart__federation")
+        .in_level_order()
+    )
+    filterset = ContactFilterSet(request.GET, contacts, request=request)
+    page = paginate(request, filterset.qs, PAGE_SIZE)
+    # Which rows of the page the user edits: one query for the page, not one per row.
+    editable = set(
+        Contact.objects.editable_by(request.user)
+        .filter(pk__in=[contact.pk for contact in page])
+        .values_list("pk", flat=True)
+    )
+    for contact in page:
+        contact.can_edit = contact.pk in editable
+    return render(
+        request,
+        "cooperation/liaison/contact_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "can_add": may_create(request.user, "cooperation.add_contact"),
+        },
+    )
+
+
+def _contact_form(request, contact):
+    federation = contact.federation if contact else services.own_federation(request.user)
+    form = ContactForm(
+        request.POST or None, instance=contact, federation=federation, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if contact is None:
+                services.contact_create(actor=request.user, contact=form.instance)
+            else:
+                services.contact_update(actor=request.user, contact=form.instance)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request, _("Contact %(name)s was saved.") % {"name": form.instance.name}
+            )
+            return redirect("cooperation:contacts")
+    history = history_entries(contact, show_personal=True) if contact else []
+    return render(
+        request,
+        "cooperation/liaison/contact_form.html",
+        {"form": form, "contact": contact, "history": history},
+    )
+
+
+@login_required
+@permission_required("cooperation.add_contact", raise_exception=True)
+def contact_create(request):
+    if not may_create(request.user, "cooperation.add_contact"):
+        raise Http404
+    return _contact_form(request, None)
+
+
+@login_required
+@permission_required("cooperation.change_contact", raise_exception=True)
+def contact_update(request, pk):
+    return _contact_form(
+        request, get_contact_for_user(request, pk, perm="cooperation.change_contact")
+    )
+
+
+@login_required
+@permission_required("cooperation.view_meeting", raise_exception=True)
+def meeting_list(request):
+    meetings = (
+        _meetings()
+        .for_user(request.user)
+        .annotate(
+            open_items=Count(
+                "action_items",
+                filter=Q(action_items__status=ActionItem.Status.OPEN),
+                distinct=True,
+            ),
+            overdue_items=Count(
+                "action_items",
+                filter=Q(
+                    action_items__status=ActionItem.Status.OPEN, action_items__due_on__lt=today()
+                ),
+                distinct=True,
+            ),
+        )
+    )
+    # Explicit: a grouped query does not keep the model's default order.
+    meetings = meetings.order_by("-starts_at", "-pk")
+    filterset = MeetingFilterSet(request.GET, meetings, request=request)
+    return render(
+        request,
+        "cooperation/liaison/meeting_list.html",
+        {
+            "filterset": filterset,
+            "page": paginate(request, filterset.qs, PAGE_SIZE),
+            "can_add": may_create(request.user, "cooperation.add_meeting"),
         },
     )
 
@@ -506,3 +646,281 @@ def dashboard_export(request):
     )
     response["Content-Disposition"] = f'attachment; filename="dashboard-{board.year}.xlsx"'
     return response
+@permission_required("cooperation.view_meeting", raise_exception=True)
+def meeting_detail(request, pk):
+    return _meeting_page(request, get_meeting_for_user(request, pk))
+
+
+def _meeting_page(request, meeting, *, outcome_form=None, status=200):
+    user = request.user
+    can_edit = user.has_perm("cooperation.change_meeting", meeting)
+    can_add_outcome = can_edit and meeting.status != Meeting.Status.CANCELLED
+    items = list(
+        ActionItem.objects.for_user(user)
+        .filter(meeting=meeting)
+        .with_overdue()
+        .select_related("owner_federation", "assignee", "outcome")
+    )
+    # Which items the user changes: one query for all of them, not one per item.
+    changeable = set(
+        ActionItem.objects.editable_by(user).filter(meeting=meeting).values_list("pk", flat=True)
+    )
+    items_by_outcome = {item.outcome_id: item for item in items}
+    outcomes = list(meeting.outcomes.all())
+    for outcome in outcomes:
+        outcome.item = items_by_outcome.get(outcome.pk)
+    for item in items:
+        item.can_change = item.pk in changeable and item.status == ActionItem.Status.OPEN
+    item_history = history_entries_many(items, show_personal=False, limit=10)
+    history = [
+        {"label": meeting.title, "entries": history_entries(meeting, show_personal=False)}
+    ] + [{"label": item.title, "entries": item_history[item.pk]} for item in items]
+    form = outcome_form
+    if form is None and can_add_outcome:
+        form = _outcome_form(request, meeting, data=None)
+    return render(
+        request,
+        "cooperation/liaison/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "attendees": meeting.attendees.select_related("federation"),
+            "outcomes": outcomes,
+            "items": items,
+            "can_edit": can_edit,
+            "can_mark_held": can_edit and meeting.status == Meeting.Status.PLANNED,
+            "outcome_form": form if can_add_outcome else None,
+            "history": history,
+        },
+        status=status,
+    )
+
+
+def _outcome_form(request, meeting, data):
+    return OutcomeForm(
+        data,
+        prefix="outcome",
+        meeting=meeting,
+        parties=services.meeting_parties(meeting.host_federation_id),
+        user=request.user,
+    )
+
+
+def _meeting_form(request, meeting):
+    host = meeting.host_federation if meeting else services.own_federation(request.user)
+    form = MeetingForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=meeting,
+        host=host,
+        user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if meeting is None:
+                saved = services.meeting_create(
+                    actor=request.user,
+                    meeting=form.instance,
+                    attendees=form.cleaned_data["attendees"],
+                )
+            else:
+                upload = form.cleaned_data.get("minutes_file")
+                saved = services.meeting_update(
+                    actor=request.user,
+                    meeting=form.instance,
+                    attendees=form.cleaned_data["attendees"],
+                    minutes_file=upload if "minutes_file" in form.changed_data else None,
+                )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Meeting %(title)s was saved.") % {"title": saved.title})
+            return redirect(saved)
+    return render(
+        request, "cooperation/liaison/meeting_form.html", {"form": form, "meeting": meeting}
+    )
+
+
+@login_required
+@permission_required("cooperation.add_meeting", raise_exception=True)
+def meeting_create(request):
+    if not may_create(request.user, "cooperation.add_meeting"):
+        raise Http404
+    return _meeting_form(request, None)
+
+
+@login_required
+@permission_required("cooperation.change_meeting", raise_exception=True)
+def meeting_update(request, pk):
+    return _meeting_form(
+        request, get_meeting_for_user(request, pk, perm="cooperation.change_meeting")
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.change_meeting", raise_exception=True)
+def meeting_mark_held(request, pk):
+    meeting = get_meeting_for_user(request, pk, perm="cooperation.change_meeting")
+    try:
+        services.meeting_mark_held(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The meeting is marked as held."))
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.change_meeting", raise_exception=True)
+def meeting_cancel(request, pk):
+    meeting = get_meeting_for_user(request, pk, perm="cooperation.change_meeting")
+    try:
+        services.meeting_cancel(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The meeting is cancelled."))
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.add_meetingoutcome", raise_exception=True)
+def outcome_create(request, pk):
+    meeting = get_meeting_for_user(request, pk, perm="cooperation.add_meetingoutcome")
+    form = _outcome_form(request, meeting, data=request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_outcome_create(
+                actor=request.user,
+                meeting=meeting,
+                outcome=form.instance,
+                action_item=form.action_item(),
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The outcome was added."))
+            return redirect(meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        error_messages(request, ValidationError(_("A cancelled meeting has no outcomes.")))
+        return redirect(meeting)
+    return _meeting_page(request, meeting, outcome_form=form, status=400)
+
+
+@login_required
+@permission_required("cooperation.view_meeting", raise_exception=True)
+def meeting_minutes_download(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    if not meeting.minutes_file:
+        raise Http404
+    return private_file_response(
+        meeting.minutes_file, filename=meeting.minutes_file_name or "minutes"
+    )
+
+
+def _ics_response(content: bytes, filename: str):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("cooperation.view_meeting", raise_exception=True)
+def meeting_ics(request, pk):
+    meeting = get_meeting_for_user(request, pk)
+    content = meetings_calendar(
+        [meeting],
+        name=meeting.title,
+        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+    )
+    return _ics_response(content, meeting.ics_filename)
+
+
+@login_required
+@permission_required("cooperation.view_actionitem", raise_exception=True)
+def action_item_list(request):
+    """The open action items of the user's federation, overdue first."""
+    items = (
+        ActionItem.objects.of_own_federation(request.user)
+        .open()
+        .with_overdue()
+        .select_related("meeting", "assignee", "owner_federation")
+        .order_by("-overdue", "due_on", "pk")
+    )
+    return render(
+        request,
+        "cooperation/liaison/action_item_list.html",
+        {"page": paginate(request, items, PAGE_SIZE), "today": today()},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.change_actionitem", raise_exception=True)
+def action_item_status_change(request, pk):
+    item = get_action_item_for_user(request, pk, perm="cooperation.change_actionitem")
+    form = ActionItemStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a valid status."))
+        return redirect(item)
+    try:
+        item = services.action_item_status_change(
+            actor=request.user,
+            action_item=item,
+            status=form.cleaned_data["status"],
+            drop_reason=form.cleaned_data["drop_reason"],
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("The action item is now “%(status)s”.") % {"status": item.get_status_display()},
+        )
+    # From the open-items page, back to it; from the meeting, back to the meeting.
+    if request.POST.get("next") == "actions":
+        return redirect("cooperation:action_items")
+    return redirect(item)
+
+
+@login_required
+def calendar_settings(request):
+    """The user's own calendar address, to subscribe to in a calendar program."""
+    feed = services.calendar_feed_for(request.user)
+    url = request.build_absolute_uri(feed.get_absolute_url()) if feed else ""
+    return render(request, "cooperation/liaison/calendar.html", {"feed": feed, "feed_url": url})
+
+
+@require_POST
+@login_required
+def calendar_regenerate(request):
+    services.calendar_feed_regenerate(actor=request.user)
+    messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("cooperation:calendar")
+
+
+@require_POST
+@login_required
+def calendar_revoke(request):
+    services.calendar_feed_revoke(actor=request.user)
+    messages.success(request, _("Your calendar address no longer works."))
+    return redirect("cooperation:calendar")
+
+
+def calendar_feed(request, token):
+    """The upcoming meetings the feed's owner reads, for a calendar program. A wrong token
+    (or that of a user who has left) answers 404, as a missing page does."""
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
+    meetings = _meetings().for_user(feed.user).upcoming().order_by("starts_at")
+    content = meetings_calendar(
+        meetings,
+        name=_("Liaison meetings"),
+        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+    )
+    return _ics_response(content, "liaison.ics")

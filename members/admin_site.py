@@ -23,6 +23,15 @@ class PortalAdminSite(admin.AdminSite):
 class PortalAdminConfig(AdminConfig):
     default_site = "members.admin_site.PortalAdminSite"
 
+    def ready(self):
+        super().ready()  # finds every app's admin.py
+        # django-tasks-db registers its task results with English-only labels; the portal
+        # has no tasks of its own yet, so its admin shows none (the worker logs each task).
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)
+
 
 class AxesConfig(axes.apps.AppConfig):
     """django-axes (sign-in lockouts) under a translated name in the admin: the library

@@ -28,18 +28,21 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from competitions.models import Competition, Entry, Score, Title
-from cooperation.models import Attachment, Pillar, Project
+from cooperation.models import Attachment, CalendarFeed, Pillar, Project
 from members.access import may_create
 from members.models import Honour, Role
 from sanatoriums.models import Recognition, Sanatorium
 from tests.competitions.factories import CompetitionFactory, EntryFactory, EventFactory
 from tests.cooperation.factories import (
+    ActionItemFactory,
+    ContactFactory,
+    MeetingFactory,
     MilestoneFactory,
     ProgressUpdateFactory,
     ProjectFactory,
     VenueFactory,
 )
-from tests.factories import AgreementFactory, MemberFactory
+from tests.factories import AgreementFactory, MemberFactory, UserFactory
 from tests.sanatoriums.factories import RecognitionFactory, SanatoriumFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +185,39 @@ ROUTES: dict[str, Route] = {
     ),
     "cooperation:dashboard": Route(get=perm("cooperation.view_dashboard")),
     "cooperation:dashboard_export": Route(get=perm("cooperation.view_dashboard")),
+    # --- liaison ---
+    "cooperation:meetings": Route(get=perm("cooperation.view_meeting")),
+    "cooperation:meeting_create": Route(
+        get=_own_federation_and("cooperation.add_meeting"),
+        post=_own_federation_and("cooperation.add_meeting"),
+    ),
+    "cooperation:meeting": Route("meeting", get=perm("cooperation.view_meeting")),
+    "cooperation:meeting_update": Route(
+        "meeting", get=perm("cooperation.change_meeting"), post=perm("cooperation.change_meeting")
+    ),
+    "cooperation:meeting_held": Route("meeting", post=perm("cooperation.change_meeting")),
+    "cooperation:meeting_cancel": Route("meeting", post=perm("cooperation.change_meeting")),
+    "cooperation:outcome_add": Route("meeting", post=perm("cooperation.add_meetingoutcome")),
+    "cooperation:meeting_minutes": Route("meeting", get=perm("cooperation.view_meeting")),
+    "cooperation:meeting_ics": Route("meeting", get=perm("cooperation.view_meeting")),
+    "cooperation:contacts": Route(get=perm("cooperation.view_contact")),
+    "cooperation:contact_create": Route(
+        get=_own_federation_and("cooperation.add_contact"),
+        post=_own_federation_and("cooperation.add_contact"),
+    ),
+    "cooperation:contact_update": Route(
+        "contact", get=perm("cooperation.change_contact"), post=perm("cooperation.change_contact")
+    ),
+    "cooperation:action_items": Route(get=perm("cooperation.view_actionitem")),
+    "cooperation:action_item_status": Route(
+        "action_item", post=perm("cooperation.change_actionitem")
+    ),
+    "cooperation:calendar": Route(get=signed_in),
+    "cooperation:calendar_regenerate": Route(post=signed_in),
+    "cooperation:calendar_revoke": Route(post=signed_in),
+    # The token is the credential (a calendar program does not sign in): a wrong one is a
+    # 404, tests/cooperation/test_liaison_calendar.py.
+    "cooperation:calendar_feed": Route("calendar_feed", get=public),
     # sanatoriums
     "sanatoriums:directory": Route(get=public),
     "sanatoriums:detail": Route("sanatorium", get=_base_readable),
@@ -283,6 +319,11 @@ def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge):
         score = Score.objects.create(
             entry=entry, part=event.parts.first(), judge=hz_judge, value=80
         )
+        meeting = MeetingFactory(
+            host_federation=federation,
+            minutes_file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n" + b"0" * 50),
+            minutes_file_name="minutes.pdf",
+        )
         title = Title.objects.create(
             member=member,
             federation=federation,
@@ -298,6 +339,13 @@ def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge):
             "update": update,
             "agreement": agreements[code],
             "venue": VenueFactory(federation=federation),
+            # --- liaison ---
+            "contact": ContactFactory(federation=federation),
+            "meeting": meeting,
+            "action_item": ActionItemFactory(outcome__meeting=meeting),
+            "calendar_feed": CalendarFeed.objects.create(
+                user=UserFactory(username=f"feed-{code.lower()}"), token=f"feed-token-{code}"
+            ),
             "sanatorium": base,
             "photo": photo,
             # A proposal addressed to this federation, about another federation's base.
@@ -331,6 +379,8 @@ def _kwargs(pattern_name, route, record):
         return {}
     if pattern_name == "competitions:certificate":
         return {"token": record.certificate_token}
+    if pattern_name == "cooperation:calendar_feed":
+        return {"token": record.token}
     if pattern_name == "sanatoriums:photo_delete":
         return {"pk": record.sanatorium_id, "photo_pk": record.pk}
     return {"pk": record.pk}

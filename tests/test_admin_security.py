@@ -19,7 +19,14 @@ from cooperation.models import Agreement, Pillar, Venue
 from members.admin_scoping import PortalAdminMixin, ScopedHistoryAdmin, reaches_personal_data
 from members.models import Member, Role
 from tests.competitions.factories import CompetitionFactory, EntryFactory, EventFactory
-from tests.cooperation.factories import ProgressUpdateFactory, ProjectFactory, VenueFactory
+from tests.cooperation.factories import (
+    ActionItemFactory,
+    ContactFactory,
+    MeetingFactory,
+    ProgressUpdateFactory,
+    ProjectFactory,
+    VenueFactory,
+)
 from tests.factories import (
     AgreementFactory,
     MemberFactory,
@@ -77,6 +84,11 @@ def hz_records(agreement, hz, nb, hz_staff):
         "competitions.event": EventFactory(competition=competition, name="杭州工种"),
         "members.staffprofile": hz_staff.staff_profile,
     }
+    # --- liaison ---
+    meeting = MeetingFactory(host_federation=hz, title="杭州内部会议")
+    records["cooperation.contact"] = ContactFactory(federation=hz, name="杭州对接人")
+    records["cooperation.meeting"] = meeting
+    records["cooperation.actionitem"] = ActionItemFactory(outcome__meeting=meeting)
     assert set(records) == {f"{a}.{m}" for a, m in HISTORY_ADMINS}
     return records
 

@@ -40,6 +40,10 @@ NOT_PAGES = {
     "cooperation:agreement_document",
     "competitions:rules",
     "competitions:results_export",
+    # --- liaison ---
+    "cooperation:meeting_minutes",
+    "cooperation:meeting_ics",
+    "cooperation:calendar_feed",
 }
 
 
@@ -188,7 +192,7 @@ def loose_dates(page):
 def _records():
     """For each kind of record in an address, the demo records to try (public ones first)."""
     from competitions.models import Competition, Entry, Event
-    from cooperation.models import Agreement, Milestone, Project, Venue
+    from cooperation.models import Agreement, Contact, Meeting, Milestone, Project, Venue
     from members.models import Member
     from sanatoriums.models import Photo, Recognition, Sanatorium
 
@@ -200,6 +204,10 @@ def _records():
         "milestone": list(Milestone.objects.all()[:1]),
         "agreement": list(Agreement.objects.all()[:1]),
         "venue": list(Venue.objects.all()[:1]),
+        # --- liaison ---
+        "contact": list(Contact.objects.filter(federation__code="HZ")[:1]),
+        "meeting": list(Meeting.objects.filter(status="held", outcomes__isnull=False)[:1])
+        + list(Meeting.objects.filter(status="planned")[:1]),
         "sanatorium": list(Sanatorium.objects.filter(recognitions__isnull=False)[:1]),
         "photo": list(Photo.objects.all()[:1]),
         "recognition": list(Recognition.objects.all()),

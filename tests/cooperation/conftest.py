@@ -83,3 +83,59 @@ def yesterday():
     from django.utils import timezone
 
     return timezone.localdate() - datetime.timedelta(days=1)
+
+
+# --- liaison ---
+
+
+@pytest.fixture
+def hz_contact(hz):
+    from tests.cooperation.factories import ContactFactory
+
+    return ContactFactory(federation=hz, name="王立军", phone="0571-85170012")
+
+
+@pytest.fixture
+def nb_contact(nb):
+    from tests.cooperation.factories import ContactFactory
+
+    return ContactFactory(federation=nb, name="何建国", phone="0574-87180012")
+
+
+@pytest.fixture
+def wz_contact(wz):
+    from tests.cooperation.factories import ContactFactory
+
+    return ContactFactory(federation=wz, name="温州对接人", phone="0577-88000000")
+
+
+@pytest.fixture
+def hz_meeting(hz, hz_contact, nb_contact, agreement):
+    """Hosted by 杭州 a week from now, with one contact of each city attending."""
+    from tests.cooperation.factories import MeetingFactory
+
+    meeting = MeetingFactory(host_federation=hz, title="权益保障部季度对接会")
+    meeting.attendees.set([hz_contact, nb_contact])
+    return meeting
+
+
+@pytest.fixture
+def past_hz_meeting(hz, agreement):
+    from django.utils import timezone
+
+    from tests.cooperation.factories import MeetingFactory
+
+    starts = timezone.now() - datetime.timedelta(days=3)
+    return MeetingFactory(
+        host_federation=hz,
+        title="已召开的对接会",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+    )
+
+
+@pytest.fixture
+def wz_meeting(wz):
+    from tests.cooperation.factories import MeetingFactory
+
+    return MeetingFactory(host_federation=wz, title="温州自己的会议")
