@@ -21,7 +21,6 @@ from cooperation.filters import (
     ProjectFilterSet,
     VenueFilterSet,
 )
->>>>>>> main
 from cooperation.forms import (
     ActionItemStatusForm,
     ContactForm,
@@ -457,56 +456,6 @@ def venue_update(request, pk):
     return render(request, "cooperation/venue_form.html", {"form": form, "venue": venue})
 
 
-# --- dashboard ---------------------------------------------------------------------------
-
-
-def _dashboard_year(request):
-    """The year asked for (?year=2026), this year when none or a nonsense one is asked."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return today().year
-    return year if 2000 <= year <= 2100 else today().year
-
-
-@login_required
-@permission_required("cooperation.view_dashboard", raise_exception=True)
-def dashboard_show(request):
-    board = dashboard.build_dashboard(request.user, _dashboard_year(request))
-    federations = board.federations
-    tiles = []
-    for tile, data in board.tiles:
-        tiles.append(
-            {
-                "tile": tile,
-                "figures": [
-                    {
-                        "label": dashboard.label_text(figure.label),
-                        "cells": [
-                            dashboard.format_figure(figure.value(f.pk), figure.unit)
-                            for f in federations
-                        ],
-                        "total": dashboard.format_figure(
-                            figure.total_of([f.pk for f in federations]), figure.unit
-                        ),
-                    }
-                    for figure in data.figures
-                ],
-                "charts": [
-                    dashboard.chart_view(f"chart-{tile.key}-{index}", chart, federations)
-                    for index, chart in enumerate(data.charts)
-                ],
-            }
-        )
-    return render(
-        request,
-        "cooperation/dashboard.html",
-        {
-            "board": board,
-            "tiles": tiles,
-            "federations": federations,
-            "attention": dashboard.attention_items(board),
-            "years": dashboard.selectable_years(request.user, today()),
 # --- liaison -------------------------------------------------------------------------------
 #
 # The liaison directory, meetings with their outcomes and action items, and calendars. Every
@@ -637,15 +586,6 @@ def meeting_list(request):
 
 
 @login_required
-@permission_required("cooperation.view_dashboard", raise_exception=True)
-def dashboard_export(request):
-    board = dashboard.build_dashboard(request.user, _dashboard_year(request))
-    response = HttpResponse(
-        dashboard.dashboard_workbook(board),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.year}.xlsx"'
-    return response
 @permission_required("cooperation.view_meeting", raise_exception=True)
 def meeting_detail(request, pk):
     return _meeting_page(request, get_meeting_for_user(request, pk))
@@ -924,3 +864,69 @@ def calendar_feed(request, token):
         url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
     )
     return _ics_response(content, "liaison.ics")
+
+
+# --- dashboard ---------------------------------------------------------------------------
+
+
+def _dashboard_year(request):
+    """The year asked for (?year=2026), this year when none or a nonsense one is asked."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return today().year
+    return year if 2000 <= year <= 2100 else today().year
+
+
+@login_required
+@permission_required("cooperation.view_dashboard", raise_exception=True)
+def dashboard_show(request):
+    board = dashboard.build_dashboard(request.user, _dashboard_year(request))
+    federations = board.federations
+    tiles = []
+    for tile, data in board.tiles:
+        tiles.append(
+            {
+                "tile": tile,
+                "figures": [
+                    {
+                        "label": dashboard.label_text(figure.label),
+                        "cells": [
+                            dashboard.format_figure(figure.value(f.pk), figure.unit)
+                            for f in federations
+                        ],
+                        "total": dashboard.format_figure(
+                            figure.total_of([f.pk for f in federations]), figure.unit
+                        ),
+                    }
+                    for figure in data.figures
+                ],
+                "charts": [
+                    dashboard.chart_view(f"chart-{tile.key}-{index}", chart, federations)
+                    for index, chart in enumerate(data.charts)
+                ],
+            }
+        )
+    return render(
+        request,
+        "cooperation/dashboard.html",
+        {
+            "board": board,
+            "tiles": tiles,
+            "federations": federations,
+            "attention": dashboard.attention_items(board),
+            "years": dashboard.selectable_years(request.user, today()),
+        },
+    )
+
+
+@login_required
+@permission_required("cooperation.view_dashboard", raise_exception=True)
+def dashboard_export(request):
+    board = dashboard.build_dashboard(request.user, _dashboard_year(request))
+    response = HttpResponse(
+        dashboard.dashboard_workbook(board),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.year}.xlsx"'
+    return response
