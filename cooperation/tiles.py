@@ -5,7 +5,18 @@ with the month-by-month activity of the year and the milestones that are overdue
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.models import Milestone, Pillar, ProgressUpdate, Project, ProjectStatus
+from cooperation.models import (
+    ActionItem,
+    ActionItemStatus,
+    LiaisonLevel,
+    Meeting,
+    MeetingStatus,
+    Milestone,
+    Pillar,
+    ProgressUpdate,
+    Project,
+    ProjectStatus,
+)
 from members.dashboard import (
     Attention,
     Chart,
@@ -100,3 +111,58 @@ def projects_tile(period):
 def _all_federations(months, federation_ids):
     """Twelve months for every compared federation, zeros where it has none."""
     return {pk: months.get(pk, [0] * 12) for pk in federation_ids}
+
+
+@registry.register_tile(20, key="mechanism", title=_("Liaison mechanism"), icon="people")
+def mechanism_tile(period):
+    """Meetings held by level, and how the action items they decided are followed up:
+    the fifth must (机制保障)."""
+    meetings = Meeting.objects.for_user(period.user).filter(
+        starts_at__date__range=(period.first, period.last)
+    )
+    held = meetings.filter(status=MeetingStatus.HELD)
+    held_by_level = count_by_pair(held, "host_federation", "level")
+    items = ActionItem.objects.for_user(period.user)
+    decided = items.filter(meeting__in=meetings)
+    overdue = items.filter(status=ActionItemStatus.OPEN, due_on__lt=period.today)
+    ids = period.federation_ids
+    return TileData(
+        figures=[
+            Figure(_("Meetings held"), count_by(held, "host_federation")),
+            Figure(
+                _("Meetings planned"),
+                count_by(meetings.filter(status=MeetingStatus.PLANNED), "host_federation"),
+            ),
+            Figure(_("Action items decided in the year"), count_by(decided, "owner_federation")),
+            Figure(
+                _("Action items done"),
+                count_by(decided.filter(status=ActionItemStatus.DONE), "owner_federation"),
+            ),
+            Figure(
+                _("Action items open now"),
+                count_by(items.filter(status=ActionItemStatus.OPEN), "owner_federation"),
+            ),
+            Figure(_("Action items overdue now"), count_by(overdue, "owner_federation")),
+        ],
+        charts=[
+            category_chart(
+                "bar", _("Meetings held by level"), LiaisonLevel.choices, held_by_level, ids
+            ),
+            Chart(
+                "month",
+                _("Meetings held by month"),
+                [],
+                _all_federations(monthly_by(held, "host_federation", "starts_at"), ids),
+            ),
+        ],
+        attention=[
+            Attention(
+                kind=_("Action item overdue"),
+                label=f"{item.meeting.title} · {item.title}",
+                federation_id=item.owner_federation_id,
+                due=item.due_on,
+                url=item.get_absolute_url(),
+            )
+            for item in overdue.select_related("meeting").order_by("due_on", "pk")[:ATTENTION_LIMIT]
+        ],
+    )

@@ -394,3 +394,82 @@ def test_workbook_text_cannot_become_a_formula(client, hz_leader, hz, agreement)
     book = load_workbook(io.BytesIO(response.content))
     labels = [row[1] for row in book.worksheets[-1].iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK(1) · x" in labels
+
+
+# --- the liaison mechanism -----------------------------------------------------------------
+
+
+def _at(year, month, day, hour, minute=0):
+    """A moment given in Shanghai time."""
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
+
+
+@pytest.fixture
+def meetings_2025(hz, nb, agreement):
+    from cooperation.models import ActionItem, Meeting
+    from tests.cooperation.factories import (
+        ActionItemFactory,
+        MeetingFactory,
+        MeetingOutcomeFactory,
+    )
+
+    held = Meeting.Status.HELD
+    department = MeetingFactory(
+        host_federation=hz, status=held, starts_at=_at(2025, 3, 3, 9), level="department"
+    )
+    # The last evening of 2025 in Shanghai is still 2025, though it is 15:30 UTC.
+    MeetingFactory(
+        host_federation=hz, status=held, starts_at=_at(2025, 12, 31, 23, 30), level="district_union"
+    )
+    # Half past midnight on New Year's Day in Shanghai is 2026 (16:30 UTC on 31 December).
+    MeetingFactory(host_federation=hz, status=held, starts_at=_at(2026, 1, 1, 0, 30))
+    MeetingFactory(host_federation=hz, starts_at=_at(2025, 12, 20, 9))  # planned
+    executive = MeetingFactory(
+        host_federation=nb, status=held, starts_at=_at(2025, 6, 1, 9), level="executive_vice_chair"
+    )
+    today = timezone.localdate()
+    ActionItemFactory(
+        outcome=MeetingOutcomeFactory(meeting=department),
+        owner_federation=nb,
+        title="逾期任务",
+        due_on=today - datetime.timedelta(days=3),
+    )
+    ActionItemFactory(
+        outcome=MeetingOutcomeFactory(meeting=department),
+        owner_federation=hz,
+        status=ActionItem.Status.DONE,
+        done_on=datetime.date(2025, 4, 1),
+        due_on=datetime.date(2025, 4, 30),
+    )
+    ActionItemFactory(
+        outcome=MeetingOutcomeFactory(meeting=executive),
+        owner_federation=nb,
+        due_on=today + datetime.timedelta(days=30),
+    )
+    return department
+
+
+def test_mechanism_figures_per_federation(meetings_2025, hz_leader, hz, nb):
+    board = dashboard.build_dashboard(hz_leader, YEAR)
+    mechanism = figures(board, "mechanism")
+    assert mechanism["Meetings held"] == {"HZ": 2, "NB": 1}
+    assert mechanism["Meetings planned"] == {"HZ": 1, "NB": 0}
+    assert mechanism["Action items decided in the year"] == {"HZ": 1, "NB": 2}
+    assert mechanism["Action items done"] == {"HZ": 1, "NB": 0}
+    assert mechanism["Action items open now"] == {"HZ": 0, "NB": 2}
+    assert mechanism["Action items overdue now"] == {"HZ": 0, "NB": 1}
+    by_level, by_month = tile(board, "mechanism").charts
+    levels = [value for value, _label in type(meetings_2025).Level.choices]
+    assert by_level.series[hz.pk][levels.index("department")] == 1
+    assert by_level.series[hz.pk][levels.index("district_union")] == 1
+    assert by_level.series[nb.pk][levels.index("executive_vice_chair")] == 1
+    assert by_month.series[hz.pk][11] == 1 and by_month.series[hz.pk][0] == 0
+    assert by_month.series[nb.pk][5] == 1
+
+
+def test_overdue_action_items_need_action(client, meetings_2025, hz_leader):
+    client.force_login(hz_leader)
+    page = client.get(URL).content.decode()
+    assert "逾期任务" in page
+    item = meetings_2025.action_items.get(title="逾期任务")
+    assert f'href="{item.get_absolute_url()}"' in page
