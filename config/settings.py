@@ -216,6 +216,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Rights referrals: the number of days (Shanghai dates) the receiving federation has to
+# accept or decline a referral before it is flagged overdue on both sides.
+REFERRAL_ACKNOWLEDGE_DAYS = env.int("REFERRAL_ACKNOWLEDGE_DAYS", default=3)
+
 # Email
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL",

@@ -45,6 +45,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("members/", include("members.urls")),
+    path("inbox/", include("members.inbox_urls")),
     path("", include("cooperation.urls")),
     path("sanatoriums/", include("sanatoriums.urls")),
     path("competitions/", include("competitions.urls")),

@@ -20,6 +20,8 @@ from cooperation.models import (
     Pillar,
     ProgressUpdate,
     Project,
+    Referral,
+    ReferralAttachment,
     Venue,
 )
 from members.admin_scoping import (
@@ -31,7 +33,7 @@ from members.admin_scoping import (
     ServiceWritesAdminMixin,
 )
 from members.models import Federation, User
-from members.scoping import editors_of, user_scope
+from members.scoping import can_see_personal_data, editors_of, user_scope
 
 
 def _own_staff(request):
@@ -317,3 +319,132 @@ class ActionItemAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHist
 
     def delete_model(self, request, obj):
         services.action_item_delete(actor=request.user, action_item=obj)
+
+
+# --- referrals ---
+
+
+class ReferralAttachmentInline(FederationScopedInline):
+    model = ReferralAttachment
+    fields = ["original_name", "size", "uploaded_by", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Files come through the referral page, where they are checked by content.
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
+    """Confidential like the pages: the list holds only referrals the user's federation sent
+    or received (ReferralQuerySet.for_user); the sender's staff change its details, the
+    receiving side reads them with the worker's numbers masked. The workflow moves on the
+    referral's page. The history of values stays out of the admin (it holds the numbers);
+    the referral's page shows it, masked as needed."""
+
+    list_display = [
+        "reference",
+        "category",
+        "from_federation",
+        "to_federation",
+        "masked_contact",
+        "status",
+        "submitted_at",
+        "acknowledge_by",
+    ]
+    list_filter = ["status", "category", "from_federation", "to_federation"]
+    search_fields = ["summary"]
+    list_select_related = ["from_federation", "to_federation"]
+    autocomplete_fields = ["member"]
+    inlines = [ReferralAttachmentInline]
+    # The receiving side names its officer when it accepts (on the referral's page).
+    readonly_fields = [
+        "receiver_officer",
+        "status",
+        "submitted_at",
+        "acknowledge_by",
+        "acknowledged_at",
+        "forwarded_to",
+        "outcome",
+        "reason",
+        "created_by",
+    ]
+    fields = [
+        "from_federation",
+        "to_federation",
+        "category",
+        "member",
+        "worker_name",
+        "mobile",
+        "id_number",
+        "summary",
+        "requested_help",
+        "sender_officer",
+        "sender_officer_name",
+        "receiver_officer_name",
+        *readonly_fields,
+    ]
+
+    @admin.display(description=_("referral"))
+    def reference(self, obj):
+        return obj.reference
+
+    @admin.display(description=_("worker's contact"))
+    def masked_contact(self, obj):
+        return obj.masked_contact
+
+    @admin.display(description=_("worker's mobile number"))
+    def masked_mobile(self, obj):
+        return obj.masked_mobile
+
+    @admin.display(description=_("worker's resident ID number"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+    def _shows_personal(self, request, obj):
+        return obj is None or can_see_personal_data(request.user, obj.from_federation_id)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self._shows_personal(request, obj):
+            at = fields.index("mobile")
+            fields = [f for f in fields if f not in Referral.PERSONAL_FIELDS]
+            fields[at:at] = ["masked_mobile", "masked_id_number"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Its parties and its worker stay as submitted.
+            readonly += ["from_federation", "to_federation", "member"]
+        if not self._shows_personal(request, obj):
+            readonly += ["masked_mobile", "masked_id_number"]
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = user_scope(request.user)
+        if db_field.name == "to_federation" and not scope.is_superuser:
+            kwargs.setdefault(
+                "queryset",
+                Federation.objects.filter(
+                    pk__in=services.referral_partner_ids(scope.federation_id)
+                ),
+            )
+        elif db_field.name == "sender_officer":
+            kwargs.setdefault("queryset", _own_staff(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.referral_update(actor=request.user, referral=obj)
+        else:
+            services.referral_create(actor=request.user, referral=obj)
+
+    def save_formset(self, request, form, formset, change):
+        # The only inline, ReferralAttachmentInline, is read-only: nothing to write (the
+        # change message still asks what was).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request, obj):
+        services.referral_delete(actor=request.user, referral=obj)

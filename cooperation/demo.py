@@ -624,3 +624,129 @@ def _seed_meeting(federations, contacts, row, round_):
                 else "",
                 reason=REASON,
             )
+
+
+# --- referrals ---
+#
+# Rights referrals in every state, in both directions, two of them overdue: (sender,
+# category, worker, mobile, summary, requested help, days ago, steps). A step is (service,
+# who acts, arguments); "member" instead of a worker's name links the sender's first
+# member. Found again by their summary: a second run adds nothing.
+
+REFERRALS = [
+    ("NB", "wage_arrears", "王建国", "13905740001",
+     "在杭州某建筑工地务工八个月，项目完工后被拖欠工资4.2万元，包工头已失联。",
+     "协助联系工地总包单位和属地劳动监察部门追讨欠薪。", 1, []),
+    ("NB", "work_injury", "李秀兰", "13905740002",
+     "在杭州一家物流仓库搬运时摔伤腰部，用人单位不愿申报工伤。",
+     "协助申请工伤认定并提供法律援助。", 6, []),
+    ("NB", "labour_contract", "member", "",
+     "外卖骑手在杭州站点工作一年未签劳动合同，被站点以违纪为由辞退。",
+     "协助了解劳动关系认定，帮助协商补偿。", 10,
+     [("accept", "hz-approver", {})]),
+    ("NB", "social_insurance", "赵丽", "13905740004",
+     "在杭州服装厂工作两年，单位未缴纳社会保险。",
+     "协助督促单位依法补缴社会保险。", 14,
+     [("forward", "hz-approver", {"organisation": "上城区总工会"})]),
+    ("NB", "wage_arrears", "陈刚", "13905740005",
+     "快递分拣员在杭州转运中心被克扣加班费。",
+     "协助调解，追回加班费。", 30,
+     [("accept", "hz-approver", {}),
+      ("resolve", "hz-staff",
+       {"outcome": "经区总工会调解，企业补发加班费6800元，职工表示满意。"})]),
+    ("NB", "other", "周敏", "13905740006",
+     "反映在杭州租住的职工公寓管理问题。",
+     "希望协调改善住宿条件。", 20,
+     [("decline", "hz-approver",
+       {"reason": "属于房屋租赁纠纷，不在工会维权协作范围，已告知职工向属地街道反映。"})]),
+    ("NB", "work_injury", "孙伟", "13905740007",
+     "在杭州工地受轻伤，已与单位协商一致。",
+     "请求协助确认赔偿协议。", 9,
+     [("withdraw", "nb-staff", {"reason": "职工已与单位自行达成和解。"})]),
+    ("HZ", "wage_arrears", "member", "",
+     "杭州会员在宁波北仑港区务工，被拖欠三个月工资。",
+     "协助联系用人单位和属地工会追讨欠薪。", 5, []),
+    ("HZ", "labour_contract", "吴芳", "13805710009",
+     "网约车司机在宁波被平台单方面解除合作，押金未退。",
+     "协助与平台协商退还押金并了解权益保障渠道。", 0, []),
+    ("HZ", "work_injury", "郑强", "13805710010",
+     "在宁波船厂焊接作业时烫伤，用人单位拖延支付医疗费。",
+     "协助工伤认定和医疗费用垫付。", 12,
+     [("accept", "nb-approver", {})]),
+    ("HZ", "social_insurance", "冯静", "13805710011",
+     "家政服务员在宁波工作，希望了解灵活就业人员参保政策。",
+     "协助办理灵活就业人员社会保险参保。", 25,
+     [("accept", "nb-approver", {}),
+      ("resolve", "nb-staff", {"outcome": "已协助职工在宁波办理灵活就业人员养老保险参保登记。"})]),
+    ("HZ", "other", "褚明", "13805710012",
+     "反映宁波某企业食堂卫生问题。",
+     "希望协调改善。", 18,
+     [("decline", "nb-approver", {"reason": "属于市场监管职责，已建议职工向市场监管部门投诉。"})]),
+    ("HZ", "wage_arrears", "卫东", "13805710013",
+     "在宁波装修公司务工，被拖欠工资1.5万元。",
+     "协助追讨欠薪。", 40,
+     [("accept", "nb-approver", {}),
+      ("close", "nb-staff", {"reason": "职工已通过劳动仲裁立案，转由仲裁程序处理。"})]),
+    ("HZ", "labour_contract", "蒋华", "13805710014",
+     "在宁波电子厂被要求签订空白劳动合同。",
+     "协助核实并督促企业规范用工。", 16,
+     [("forward", "nb-approver", {"organisation": "鄞州区总工会"})]),
+]  # fmt: skip
+
+
+def seed_referrals(*, federations, scale):
+    from cooperation.models import Referral
+    from members.models import Member, Organisation
+
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["hz-staff", "hz-approver", "nb-staff", "nb-approver"]
+        )
+    }
+    now = timezone.now()
+    for batch in range(scale):
+        for index, (sender, category, worker, mobile, summary, help_, days, steps) in enumerate(
+            REFERRALS
+        ):
+            if batch:
+                summary = f"{summary}（第{batch + 1}批）"
+            if Referral.objects.filter(
+                from_federation=federations[sender], summary=summary
+            ).exists():
+                continue
+            receiver = "HZ" if sender == "NB" else "NB"
+            staff = users.get(f"{sender.lower()}-staff")
+            referral = Referral(
+                to_federation=federations[receiver],
+                category=category,
+                summary=summary,
+                requested_help=help_,
+                sender_officer=staff,
+                created_by=staff,
+                from_federation=federations[sender],
+            )
+            if worker == "member":
+                referral.member = (
+                    Member.objects.filter(federation=federations[sender])
+                    .order_by("card_number")
+                    .first()
+                )
+            else:
+                referral.worker_name, referral.mobile = worker, mobile
+            # Spread the hours so that the list is not in one minute (an office day).
+            moment = now - datetime.timedelta(days=days, minutes=37 * index)
+            referral = services.referral_create(
+                actor=None, referral=referral, submitted_at=moment, reason=REASON
+            )
+            for step, username, kwargs in steps:
+                if "organisation" in kwargs:
+                    kwargs = {
+                        **kwargs,
+                        "organisation": Organisation.objects.get(
+                            federation=federations[receiver], name=kwargs["organisation"]
+                        ),
+                    }
+                referral = getattr(services, f"referral_{step}")(
+                    actor=users.get(username), referral=referral, **kwargs
+                )

@@ -9,8 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cooperation.models import LiaisonLevel, MeetingStatus, Pillar, ProjectStatus, VenueKind
+from cooperation.models import (
+    LiaisonLevel,
+    MeetingStatus,
+    Pillar,
+    ProjectStatus,
+    ReferralCategory,
+    ReferralStatus,
+    VenueKind,
+)
 from members.filters import FederationFilter, PortalFilterSet
+from members.scoping import user_scope
 
 
 class YesNoFilter(django_filters.ChoiceFilter):
@@ -129,3 +138,36 @@ class MeetingFilterSet(PortalFilterSet):
     def in_year(self, queryset, name, value):
         # The year in Shanghai: a meeting at 07:00 on 1 January is that year's.
         return queryset.filter(starts_at__year=int(value))
+
+
+# --- referrals ---
+
+
+class ReferralFilterSet(PortalFilterSet):
+    """`?direction=sent|received`, `?status=`, `?category=`, `?overdue=yes|no` over a
+    queryset annotated by `with_overdue()`."""
+
+    direction = django_filters.ChoiceFilter(
+        label=_("Direction"),
+        choices=[
+            ("sent", _("Sent by my federation")),
+            ("received", _("Received by my federation")),
+        ],
+        empty_label=_("Both directions"),
+        method="by_direction",
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ReferralStatus.choices, empty_label=_("All statuses")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=ReferralCategory.choices, empty_label=_("All categories")
+    )
+    overdue = YesNoFilter(label=_("Overdue"), field_name="is_overdue")
+
+    def by_direction(self, queryset, name, value):
+        federation_id = user_scope(self.request.user).federation_id
+        if federation_id is None:
+            return queryset
+        if value == "sent":
+            return queryset.filter(from_federation_id=federation_id)
+        return queryset.filter(to_federation_id=federation_id)

@@ -3,6 +3,7 @@
 and save."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
@@ -15,11 +16,12 @@ from cooperation.models import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    Referral,
     Venue,
     today,
 )
 from members.forms import DateInput
-from members.models import Federation
+from members.models import Federation, Member, Organisation, User
 from members.scoping import editors_of
 
 
@@ -248,3 +250,124 @@ class OutcomeForm(forms.ModelForm):
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=ActionItem.Status.choices)
     drop_reason = forms.CharField(label=_("Reason for dropping"), required=False, max_length=1000)
+
+
+# --- referrals ---
+
+
+class ReferralForm(forms.ModelForm):
+    """A new referral from `federation` (set by the service): the partner it goes to, the
+    worker (a member found by card number, or a name with a mobile or ID number), the case
+    and the liaison officers."""
+
+    member_card_number = forms.CharField(
+        label=_("Member card number"),
+        max_length=30,
+        required=False,
+        help_text=_("When the worker is a member of your federation; leave empty otherwise."),
+    )
+    files = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Images or PDF files, at most 10 MB in all."),
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "to_federation",
+            "category",
+            "worker_name",
+            "mobile",
+            "id_number",
+            "summary",
+            "requested_help",
+            "sender_officer",
+            "sender_officer_name",
+            "receiver_officer_name",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "requested_help": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = ["to_federation", "category", "member_card_number"]
+
+    def __init__(self, *args, federation, partner_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.federation = federation
+        # The service sets it too; the model's checks (the member's federation) need it now.
+        self.instance.from_federation = federation
+        self.fields["to_federation"].queryset = Federation.objects.filter(
+            pk__in=partner_ids
+        ).order_by("code")
+        self.fields["to_federation"].empty_label = None
+        self.fields["sender_officer"].queryset = editors_of(federation.pk).order_by("username")
+        self.fields["sender_officer"].help_text = _("Yourself, unless you name another.")
+        self.fields["worker_name"].required = False
+        self.fields["worker_name"].help_text = _("Needed when the worker is not a member.")
+
+    def clean(self):
+        cleaned = super().clean()
+        card = (cleaned.get("member_card_number") or "").strip()
+        if card:
+            member = Member.objects.filter(federation=self.federation, card_number=card).first()
+            if member is None:
+                self.add_error(
+                    "member_card_number",
+                    ValidationError(
+                        _("Your federation has no member with card number %(card)s."),
+                        code="no_such_member",
+                        params={"card": card},
+                    ),
+                )
+            else:
+                self.instance.member = member
+                cleaned["worker_name"] = self.instance.worker_name = member.name
+        elif not cleaned.get("worker_name"):
+            self.add_error(
+                "worker_name",
+                ValidationError(
+                    _("Please give the worker's name, or a member card number."),
+                    code="worker_required",
+                ),
+            )
+        return cleaned
+
+
+class ReferralReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferralAcceptForm(forms.Form):
+    receiver_officer = forms.ModelChoiceField(
+        label=_("Liaison officer"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Yourself, unless you name another."),
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiver_officer"].queryset = editors_of(referral.to_federation_id).order_by(
+            "username"
+        )
+
+
+class ReferralForwardForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Forward to"), queryset=Organisation.objects.none()
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            federation_id=referral.to_federation_id
+        ).order_by("name")

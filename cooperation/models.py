@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperation.commons import FIVE_COMMONS
+from members import masking
 from members.display import local_date
-from members.scoping import FederationScopedQuerySet, user_scope
+from members.scoping import EDITING_ROLES, FederationScopedQuerySet, user_scope
 from members.uploads import DOCUMENT_KINDS, UploadValidator, upload_name
+from members.validators import validate_id_number, validate_mobile
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 #: More workers than a project of two cities' federations can reach (their members number a
@@ -1075,3 +1077,389 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self):
         return reverse("cooperation:calendar_feed", args=[self.token])
+
+
+# --- referrals ---
+#
+# A rights referral (维权协作): a federation's staff refer a worker's case to a partner
+# federation, which accepts or declines it within REFERRAL_ACKNOWLEDGE_DAYS (Shanghai
+# dates), may forward it to one of its organisations (已转办), and resolves or closes it.
+# Confidential to the two federations: only their staff and approvers read a referral;
+# leaders and the public see counts (ReferralQuerySet.counted_for).
+
+
+def referral_attachment_path(instance, filename):
+    return upload_name("cooperation/referrals", instance.file)
+
+
+class ReferralQuerySet(FederationScopedQuerySet):
+    """Read by the staff and approvers of the sending and of the receiving federation, and
+    by nobody else (not leaders, not a third federation); changed (its details, a
+    withdrawal) by the sender's staff. The receiving side's decisions have their own
+    permissions (cooperation.rules)."""
+
+    federation_field = "from_federation"
+
+    def for_user(self, user):
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        if scope.federation_id is None or scope.role not in EDITING_ROLES:
+            return self.none()
+        return self.involving(scope.federation_id)
+
+    def involving(self, federation_id):
+        return self.filter(Q(from_federation_id=federation_id) | Q(to_federation_id=federation_id))
+
+    def counted_for(self, user):
+        """The referrals whose numbers the user sees (never their contents): those involving
+        their federation, for every role that reads shared records (leaders included)."""
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        if scope.federation_id is None or not scope.readable_federation_ids:
+            return self.none()
+        return self.involving(scope.federation_id)
+
+    def received_by_user(self, user):
+        """Referrals addressed to the user's own federation."""
+        scope = user_scope(user)
+        if scope.federation_id is None:
+            return self.none()
+        return self.filter(to_federation_id=scope.federation_id)
+
+    def overdue(self, on=None):
+        """Neither accepted, declined nor forwarded, and past the day it was due (Shanghai)."""
+        return self.filter(status=ReferralStatus.SUBMITTED, acknowledge_by__lt=on or today())
+
+    def with_overdue(self, on=None):
+        return self.annotate(
+            is_overdue=Case(
+                When(
+                    Q(status=ReferralStatus.SUBMITTED) & Q(acknowledge_by__lt=on or today()),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class ReferralCategory(models.TextChoices):
+    WAGE_ARREARS = "wage_arrears", _("wage arrears")
+    WORK_INJURY = "work_injury", _("work injury")
+    LABOUR_CONTRACT = "labour_contract", _("labour contract")
+    SOCIAL_INSURANCE = "social_insurance", _("social insurance")
+    OTHER = "other", pgettext_lazy("referral category", "other")
+
+
+class ReferralStatus(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("referral status", "submitted")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "accepted")
+    FORWARDED = "forwarded", pgettext_lazy("referral status", "forwarded")
+    RESOLVED = "resolved", pgettext_lazy("referral status", "resolved")
+    CLOSED = "closed", pgettext_lazy("referral status", "closed")
+    DECLINED = "declined", pgettext_lazy("referral status", "declined")
+
+
+#: Where a referral may go from each status. Resolved, closed and declined are final; a
+#: submitted referral is closed only by its sender (a withdrawal), a later one only by the
+#: receiving side (cooperation.services).
+REFERRAL_TRANSITIONS = {
+    ReferralStatus.SUBMITTED: {
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.FORWARDED,
+        ReferralStatus.CLOSED,
+    },
+    ReferralStatus.ACCEPTED: {
+        ReferralStatus.FORWARDED,
+        ReferralStatus.RESOLVED,
+        ReferralStatus.CLOSED,
+    },
+    ReferralStatus.FORWARDED: {ReferralStatus.RESOLVED, ReferralStatus.CLOSED},
+    ReferralStatus.RESOLVED: set(),
+    ReferralStatus.CLOSED: set(),
+    ReferralStatus.DECLINED: set(),
+}
+OPEN_REFERRAL_STATUSES = [
+    ReferralStatus.SUBMITTED,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.FORWARDED,
+]
+
+
+def referral_transition_error(old, new):
+    """A ValidationError if a referral may not go from `old` to `new`, else None."""
+    if new in REFERRAL_TRANSITIONS.get(old, set()):
+        return None
+    return ValidationError(
+        _("A referral cannot go from “%(old)s” to “%(new)s”."),
+        code="illegal_transition",
+        params={"old": ReferralStatus(old).label, "new": ReferralStatus(new).label},
+    )
+
+
+class Referral(models.Model):
+    """A worker's case referred by one federation to a partner federation (维权协作)."""
+
+    Category = ReferralCategory
+    Status = ReferralStatus
+
+    #: Personal data of the worker: masked outside the sending federation's staff.
+    PERSONAL_FIELDS = ("id_number", "mobile")
+
+    from_federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("referred by"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    to_federation = models.ForeignKey(
+        "members.Federation",
+        verbose_name=_("referred to"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        help_text=_("A partner federation, party to an agreement in force with yours."),
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text=_("When the worker is a member of the referring federation."),
+    )
+    worker_name = models.CharField(_("worker's name"), max_length=100)
+    mobile = models.CharField(
+        _("worker's mobile number"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    id_number = models.CharField(
+        _("worker's resident ID number"),
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
+    )
+    category = models.CharField(_("category"), max_length=20, choices=ReferralCategory.choices)
+    summary = models.TextField(_("summary of the case"))
+    requested_help = models.TextField(_("help requested"))
+    sender_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison officer of the referring federation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sender_officer_name = models.CharField(
+        _("name of the referring liaison officer"), max_length=100, blank=True
+    )
+    receiver_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("liaison officer of the receiving federation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    receiver_officer_name = models.CharField(
+        _("name of the receiving liaison officer"), max_length=100, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.SUBMITTED,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    acknowledge_by = models.DateField(
+        _("to be accepted or declined by"),
+        help_text=_("The last day (Shanghai time) for the receiving federation to answer."),
+    )
+    acknowledged_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    forwarded_to = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("forwarded to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_forwarded",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why it was declined, closed or withdrawn.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals_created",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReferralQuerySet.as_manager()
+    # When it was answered is the time of the history row that answered it.
+    history = HistoricalRecords(excluded_fields=["updated_at", "acknowledged_at"])
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-submitted_at", "-pk"]
+        permissions = [
+            ("decide_referral", _("Can accept, decline or forward a referral")),
+            ("resolve_referral", _("Can resolve or close a referral")),
+            ("count_referrals", _("Can see the number of referrals")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values),
+                name="cooperation_referral_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=ReferralCategory.values),
+                name="cooperation_referral_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_federation=F("to_federation")),
+                name="cooperation_referral_to_another_federation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.DECLINED) | ~Q(reason=""),
+                name="cooperation_referral_declined_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.RESOLVED) | ~Q(outcome=""),
+                name="cooperation_referral_resolved_with_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.FORWARDED) | Q(forwarded_to__isnull=False),
+                name="cooperation_referral_forwarded_somewhere",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_federation", "status"], name="coop_referral_to_st"),
+            models.Index(fields=["from_federation", "status"], name="coop_referral_from_st"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} · {self.get_category_display()}"
+
+    def get_absolute_url(self):
+        return reverse("cooperation:referral", args=[self.pk])
+
+    @property
+    def reference(self):
+        return f"RF-{self.pk:05d}" if self.pk else "RF-new"
+
+    def clean(self):
+        errors = {}
+        if self.from_federation_id and self.from_federation_id == self.to_federation_id:
+            errors["to_federation"] = ValidationError(
+                _("A referral goes to another federation than yours."), code="to_self"
+            )
+        if self.member_id is not None and self.member.federation_id != self.from_federation_id:
+            errors["member"] = ValidationError(
+                _("The worker must be a member of the referring federation."),
+                code="member_elsewhere",
+            )
+        if self.member_id is None and not (self.mobile or self.id_number):
+            errors["mobile"] = ValidationError(
+                _("Please give the worker's mobile number or resident ID number."),
+                code="worker_contact_required",
+            )
+        if self.forwarded_to_id is not None and (
+            self.forwarded_to.federation_id != self.to_federation_id
+        ):
+            errors["forwarded_to"] = ValidationError(
+                _("A referral is forwarded to an organisation of the receiving federation."),
+                code="forwarded_elsewhere",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_overdue_on(self, day):
+        return self.status == ReferralStatus.SUBMITTED and day > self.acknowledge_by
+
+    @property
+    def overdue(self):
+        """Unanswered past its day. Lists annotate `is_overdue` (with_overdue) instead."""
+        if hasattr(self, "is_overdue"):
+            return self.is_overdue
+        return self.is_overdue_on(today())
+
+    @property
+    def sender_officer_display(self):
+        return self.sender_officer_name or (str(self.sender_officer) if self.sender_officer else "")
+
+    @property
+    def receiver_officer_display(self):
+        return self.receiver_officer_name or (
+            str(self.receiver_officer) if self.receiver_officer else ""
+        )
+
+    @property
+    def masked_mobile(self):
+        return masking.mask_mobile(self.mobile)
+
+    @property
+    def masked_id_number(self):
+        return masking.mask_id_number(self.id_number)
+
+    @property
+    def masked_contact(self):
+        """What a list shows of the worker: the masked mobile, or the masked ID number."""
+        return self.masked_mobile or self.masked_id_number
+
+
+class ReferralAttachmentQuerySet(FederationScopedQuerySet):
+    """Read by whoever reads the referral; added by the referring federation."""
+
+    federation_field = "referral__from_federation"
+
+    def for_user(self, user):
+        return self.filter(referral__in=Referral.objects.for_user(user))
+
+
+class ReferralAttachment(models.Model):
+    """An image or PDF of a referral (a pay slip, a contract …). Served only through a view
+    that checks access (members.files)."""
+
+    referral = models.ForeignKey(
+        Referral,
+        verbose_name=_("referral"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=referral_attachment_path,
+        validators=[UploadValidator(kinds=DOCUMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)],
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    # Measured from the uploaded file, never typed.
+    size = models.PositiveIntegerField(_("size in bytes"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ReferralAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral attachment")
+        verbose_name_plural = _("referral attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("cooperation:referral_attachment", args=[self.pk])

@@ -43,3 +43,13 @@ def seed_liaison_demo(*, federations, scale, rng):
     from cooperation import demo
 
     demo.seed_liaison(federations=federations, scale=scale, rng=rng)
+
+
+# --- referrals ---
+
+
+@registry.register_demo(15)
+def seed_demo_referrals(*, federations, scale, rng):
+    from cooperation import demo
+
+    demo.seed_referrals(federations=federations, scale=scale)

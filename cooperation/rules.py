@@ -97,3 +97,34 @@ def hosts_meeting(user, obj):
 
 declare("cooperation.add_meetingoutcome", roles=EDITORS, object_rule=hosts_meeting)
 declare("cooperation.add_actionitem", roles=EDITORS, object_rule=hosts_meeting)
+# --- referrals ---
+#
+# Confidential to the two federations involved: only their staff and approvers read a
+# referral (leaders, who read every other shared record, see counts only). The sender's
+# staff change its details and withdraw it; the receiving federation's approvers accept,
+# decline or forward it (as they decide the partner's other proposals), and its staff and
+# approvers resolve or close it.
+
+REFERRAL_READERS = ("staff", "approver", "administrator")
+
+for codename in ("view_referral", "view_referralattachment"):
+    declare(f"cooperation.{codename}", roles=REFERRAL_READERS)
+
+for codename in ("add_referral", "change_referral"):
+    declare(f"cooperation.{codename}", roles=EDITORS)
+
+declare("cooperation.count_referrals", roles=READERS, object_rule=rules.always_true)
+
+
+@rules.predicate
+def received_by_own_federation(user, referral):
+    """The referral is addressed to the user's own federation."""
+    if referral is None:
+        return True
+    from cooperation.models import Referral
+
+    return Referral.objects.received_by_user(user).filter(pk=referral.pk).exists()
+
+
+declare("cooperation.decide_referral", roles=("approver",), object_rule=received_by_own_federation)
+declare("cooperation.resolve_referral", roles=EDITORS, object_rule=received_by_own_federation)

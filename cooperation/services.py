@@ -17,6 +17,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -39,15 +40,20 @@ from cooperation.models import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    Referral,
+    ReferralAttachment,
+    ReferralStatus,
     Venue,
     action_item_transition_error,
     meeting_transition_error,
+    referral_transition_error,
     today,
     transition_error,
 )
-from members.display import join_names
+from members.display import join_names, local_date
 from members.models import Federation
-from members.scoping import partner_ids, user_scope
+from members.notifications import in_default_language, notify_federation
+from members.scoping import editors_of, partner_ids, user_scope
 from members.services import owning_federation_id, record_delete, record_save, require_perm
 from members.uploads import IMAGE_KINDS, MIME_TYPES, validate_upload
 
@@ -490,11 +496,28 @@ def action_item_create(
         action_item.title = outcome.text[:200]
     with transaction.atomic():
         record_save(action_item, actor=actor, reason=reason)
-        # NOTIFICATION HOOK (action item addressed to a federation): the lead wires this to
-        # members.notifications after the merge, e.g.
-        #   transaction.on_commit(lambda: notify_federation(action_item.owner_federation, …))
-        # The item is addressed to `action_item.owner_federation`; it fires once, here.
+        _notify_action_item(action_item, actor=actor)
     return action_item
+
+
+def _notify_action_item(action_item: ActionItem, *, actor) -> None:
+    """Tell the owner federation's staff that a meeting gave them a task (after commit, once:
+    the event key is the item's)."""
+    meeting = action_item.meeting
+    with in_default_language():
+        subject = _("An action item of the meeting “%(meeting)s” is yours: %(task)s") % {
+            "meeting": meeting.title,
+            "task": action_item.title,
+        }
+        body = _("Due on %(date)s.") % {"date": local_date(action_item.due_on)}
+    notify_federation(
+        federation_id=action_item.owner_federation_id,
+        event_key=f"actionitem:{action_item.pk}:created",
+        subject=subject[:200],
+        url=action_item.get_absolute_url(),
+        actor=actor,
+        body=body,
+    )
 
 
 def action_item_update(*, actor, action_item: ActionItem, reason: str = "") -> ActionItem:
@@ -581,3 +604,332 @@ def action_item_delete(*, actor, action_item: ActionItem, reason: str = "") -> N
     require_perm(actor, "cooperation.delete_actionitem", action_item)
     with transaction.atomic():
         record_delete(action_item, actor=actor, reason=reason)
+
+
+# --- referrals ---
+#
+# A referral is written only through these services: referral_create (the sender's staff),
+# referral_update (its details, the sender's staff), and one service per step of its
+# workflow. Each step locks the row, refuses a transition that models.REFERRAL_TRANSITIONS
+# does not allow (a translated message, nothing changed), writes the history row with the
+# actor, and tells the other federation (members.notifications, once per event, after the
+# commit).
+
+
+def referral_deadline(submitted_at: datetime.datetime) -> datetime.date:
+    """The last day (a Shanghai date) to accept or decline a referral submitted then."""
+    days = settings.REFERRAL_ACKNOWLEDGE_DAYS
+    return timezone.localdate(submitted_at) + datetime.timedelta(days=days)
+
+
+def referral_partner_ids(federation_id: int) -> set[int]:
+    """The federations a federation may refer cases to: parties to an agreement in force
+    with it today."""
+    return partner_ids(federation_id)
+
+
+def _required_text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: ValidationError(message, code=f"{field}_required")})
+    return value
+
+
+def referral_create(
+    *, actor, referral: Referral, files=(), submitted_at=None, reason: str = ""
+) -> Referral:
+    """Submit a referral from the actor's federation to a partner federation, with its
+    attachments (each checked by content and size; one bad file refuses the whole referral).
+    A member named as the worker gives the worker's name and numbers. It is submitted now;
+    only a command or the seeder (no actor) dates it in the past (`submitted_at`)."""
+    require_perm(actor, "cooperation.add_referral")
+    if submitted_at is not None and actor is not None:
+        raise PermissionDenied
+    referral.from_federation_id = owning_federation_id(actor, referral.from_federation_id)
+    if referral.to_federation_id is not None and referral.to_federation_id not in (
+        referral_partner_ids(referral.from_federation_id)
+    ):
+        raise ValidationError(
+            {
+                "to_federation": ValidationError(
+                    _("You can refer cases only to a partner federation."),
+                    code="not_a_partner",
+                )
+            }
+        )
+    if referral.member_id is not None:
+        member = referral.member
+        referral.worker_name = member.name
+        referral.mobile = member.mobile
+        referral.id_number = member.id_number
+    referral.status = ReferralStatus.SUBMITTED
+    referral.submitted_at = submitted_at or timezone.now()
+    referral.acknowledge_by = referral_deadline(referral.submitted_at)
+    referral.acknowledged_at = None
+    referral.forwarded_to = None
+    referral.outcome = referral.reason = ""
+    if referral.created_by_id is None:
+        referral.created_by = actor
+    if referral.sender_officer_id is None and not referral.sender_officer_name:
+        referral.sender_officer = actor  # the referring side's officer: who referred it
+    for upload in files:
+        try:
+            validate_upload(upload, max_bytes=ATTACHMENT_MAX_BYTES)
+        except ValidationError as error:
+            raise ValidationError({"files": error}) from None
+    with transaction.atomic():
+        record_save(referral, actor=actor, reason=reason)
+        for upload in files:
+            attachment = ReferralAttachment(
+                referral=referral,
+                file=upload,
+                original_name=(upload.name or "file")[-200:],
+                size=upload.size,
+                uploaded_by=actor,
+            )
+            attachment.full_clean()
+            attachment.save()
+        _notify_referral(referral, actor=actor)
+    return referral
+
+
+def referral_update(*, actor, referral: Referral, reason: str = "") -> Referral:
+    """Save changes to a referral's details (summary, requested help, the officers …) by the
+    referring federation. Its parties, worker link and workflow fields stay as stored."""
+    require_perm(actor, "cooperation.change_referral", referral)
+    with transaction.atomic():
+        stored = Referral.objects.select_for_update().get(pk=referral.pk)
+        for name in _REFERRAL_WORKFLOW_FIELDS:
+            setattr(referral, name, getattr(stored, name))
+        record_save(referral, actor=actor, reason=reason)
+    return referral
+
+
+_REFERRAL_WORKFLOW_FIELDS = (
+    "from_federation_id",
+    "to_federation_id",
+    "status",
+    "submitted_at",
+    "acknowledge_by",
+    "acknowledged_at",
+    "forwarded_to_id",
+    "outcome",
+    "reason",
+    "created_by_id",
+)
+
+
+def _referral_step(*, actor, referral, perm, status, change, reason="", refuse_from=None):
+    """Lock the referral, check the actor's permission and the transition, apply `change`
+    (a function of the locked row), save with history and notify the other side.
+    `refuse_from` maps statuses this step may not start from (though the workflow may) to
+    the message that says why."""
+    require_perm(actor, perm, referral)
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        if locked.status in (refuse_from or {}):
+            raise ValidationError(refuse_from[locked.status], code="illegal_transition")
+        error = referral_transition_error(locked.status, status)
+        if error:
+            raise error
+        locked.status = status
+        change(locked)
+        record_save(locked, actor=actor, reason=reason)
+        _notify_referral(locked, actor=actor)
+    return locked
+
+
+def _acknowledged(referral):
+    if referral.acknowledged_at is None:
+        referral.acknowledged_at = timezone.now()
+
+
+def referral_accept(
+    *, actor, referral: Referral, receiver_officer=None, receiver_officer_name: str = ""
+) -> Referral:
+    """The receiving federation takes the case on, naming its liaison officer (the
+    accepting approver unless another is named)."""
+
+    def change(row):
+        _acknowledged(row)
+        _set_receiver_officer(row, actor, receiver_officer, receiver_officer_name)
+
+    return _referral_step(
+        actor=actor,
+        referral=referral,
+        perm="cooperation.decide_referral",
+        status=ReferralStatus.ACCEPTED,
+        change=change,
+    )
+
+
+def _set_receiver_officer(row, actor, officer, name):
+    if officer is not None:
+        if not editors_of(row.to_federation_id).filter(pk=officer.pk).exists():
+            raise ValidationError(
+                {
+                    "receiver_officer": ValidationError(
+                        _("The liaison officer must be staff of the receiving federation."),
+                        code="officer_elsewhere",
+                    )
+                }
+            )
+        row.receiver_officer = officer
+    elif name:
+        row.receiver_officer_name = name.strip()[:100]
+    elif row.receiver_officer_id is None and not row.receiver_officer_name:
+        row.receiver_officer = actor
+
+
+def referral_decline(*, actor, referral: Referral, reason: str) -> Referral:
+    reason = _required_text(reason, "reason", _("Please give the reason for declining."))
+
+    def change(row):
+        _acknowledged(row)
+        row.reason = reason
+
+    return _referral_step(
+        actor=actor,
+        referral=referral,
+        perm="cooperation.decide_referral",
+        status=ReferralStatus.DECLINED,
+        change=change,
+    )
+
+
+def referral_forward(*, actor, referral: Referral, organisation, note: str = "") -> Referral:
+    """Hand the case to an organisation under the receiving federation (已转办)."""
+
+    def change(row):
+        _acknowledged(row)
+        row.forwarded_to = organisation
+        if row.receiver_officer_id is None and not row.receiver_officer_name:
+            row.receiver_officer = actor
+
+    if organisation is None:
+        raise ValidationError(
+            {
+                "organisation": ValidationError(
+                    _("Please choose the organisation to forward the case to."),
+                    code="organisation_required",
+                )
+            }
+        )
+    return _referral_step(
+        actor=actor,
+        referral=referral,
+        perm="cooperation.decide_referral",
+        status=ReferralStatus.FORWARDED,
+        change=change,
+        reason=(note or "").strip(),
+    )
+
+
+def referral_resolve(*, actor, referral: Referral, outcome: str) -> Referral:
+    outcome = _required_text(outcome, "outcome", _("Please describe the outcome."))
+
+    def change(row):
+        row.outcome = outcome
+
+    return _referral_step(
+        actor=actor,
+        referral=referral,
+        perm="cooperation.resolve_referral",
+        status=ReferralStatus.RESOLVED,
+        change=change,
+    )
+
+
+def referral_close(*, actor, referral: Referral, reason: str) -> Referral:
+    """The receiving side closes a case it took on without an outcome to report."""
+    reason = _required_text(reason, "reason", _("Please give the reason for closing."))
+
+    def change(row):
+        row.reason = reason
+
+    return _referral_step(
+        actor=actor,
+        referral=referral,
+        perm="cooperation.resolve_referral",
+        status=ReferralStatus.CLOSED,
+        change=change,
+        # Closing an unanswered referral is its sender's withdrawal: the receiving side
+        # declines it instead.
+        refuse_from={
+            ReferralStatus.SUBMITTED: _(
+                "An unanswered referral is declined, not closed, by the receiving federation."
+            )
+        },
+    )
+
+
+def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
+    """The referring federation takes back a referral nobody has answered yet (closed)."""
+    reason = _required_text(reason, "reason", _("Please give the reason for withdrawing."))
+
+    def change(row):
+        row.reason = reason
+
+    answered = _("Only a referral that has not been answered yet can be withdrawn.")
+    return _referral_step(
+        actor=actor,
+        referral=referral,
+        perm="cooperation.change_referral",
+        status=ReferralStatus.CLOSED,
+        change=change,
+        refuse_from={
+            status: answered for status in (ReferralStatus.ACCEPTED, ReferralStatus.FORWARDED)
+        },
+    )
+
+
+def _notify_referral(referral: Referral, *, actor) -> None:
+    """Tell the other federation what happened, once per event (after the commit): a new
+    referral to the receiving federation, a withdrawal too; every answer and outcome to the
+    referring one."""
+    with in_default_language():
+        words = {
+            "number": referral.reference,
+            "category": referral.get_category_display(),
+        }
+        if referral.status == ReferralStatus.SUBMITTED:
+            words["federation"] = referral.from_federation.name
+            subject = _(
+                "%(federation)s referred a case to your federation: %(category)s (%(number)s)"
+            )
+            to = referral.to_federation_id
+        elif referral.status == ReferralStatus.CLOSED and referral.acknowledged_at is None:
+            words["federation"] = referral.from_federation.name
+            subject = _("%(federation)s withdrew referral %(number)s")
+            to = referral.to_federation_id
+        else:
+            words["federation"] = referral.to_federation.name
+            words["organisation"] = str(referral.forwarded_to or "")
+            subject = {
+                ReferralStatus.ACCEPTED: _("%(federation)s accepted referral %(number)s"),
+                ReferralStatus.DECLINED: _("%(federation)s declined referral %(number)s"),
+                ReferralStatus.FORWARDED: _(
+                    "%(federation)s forwarded referral %(number)s to %(organisation)s"
+                ),
+                ReferralStatus.RESOLVED: _("%(federation)s resolved referral %(number)s"),
+                ReferralStatus.CLOSED: _("%(federation)s closed referral %(number)s"),
+            }[referral.status]
+            to = referral.from_federation_id
+        subject = subject % words
+        body = referral.outcome or referral.reason
+    notify_federation(
+        federation_id=to,
+        event_key=f"referral:{referral.pk}:{referral.status}",
+        subject=subject,
+        url=referral.get_absolute_url(),
+        actor=actor,
+        body=body,
+    )
+
+
+def referral_delete(*, actor, referral: Referral, reason: str = "") -> None:
+    """Administrators only (no role holds delete_referral): a referral is the record of a
+    case, closed rather than deleted."""
+    require_perm(actor, "cooperation.delete_referral", referral)
+    with transaction.atomic():
+        record_delete(referral, actor=actor, reason=reason)

@@ -58,3 +58,21 @@ urlpatterns += [
     path("liaison/calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("liaison/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
+
+# --- referrals ---
+urlpatterns += [
+    path("rights/referrals/", views.referral_list, name="referrals"),
+    path("rights/referrals/new/", views.referral_create, name="referral_create"),
+    path("rights/referrals/<int:pk>/", views.referral_detail, name="referral"),
+    path("rights/referrals/<int:pk>/accept/", views.referral_accept, name="referral_accept"),
+    path("rights/referrals/<int:pk>/decline/", views.referral_decline, name="referral_decline"),
+    path("rights/referrals/<int:pk>/forward/", views.referral_forward, name="referral_forward"),
+    path("rights/referrals/<int:pk>/resolve/", views.referral_resolve, name="referral_resolve"),
+    path("rights/referrals/<int:pk>/close/", views.referral_close, name="referral_close"),
+    path("rights/referrals/<int:pk>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
+    path(
+        "rights/referrals/attachments/<int:pk>/",
+        views.referral_attachment_download,
+        name="referral_attachment",
+    ),
+]

@@ -19,6 +19,7 @@ from cooperation.filters import (
     ContactFilterSet,
     MeetingFilterSet,
     ProjectFilterSet,
+    ReferralFilterSet,
     VenueFilterSet,
 )
 from cooperation.forms import (
@@ -30,11 +31,17 @@ from cooperation.forms import (
     OutcomeForm,
     ProgressUpdateForm,
     ProjectForm,
+    ReferralAcceptForm,
+    ReferralForm,
+    ReferralForwardForm,
+    ReferralOutcomeForm,
+    ReferralReasonForm,
     StatusForm,
     VenueForm,
 )
 from cooperation.models import (
     ALLOWED_TRANSITIONS,
+    REFERRAL_TRANSITIONS,
     ActionItem,
     Agreement,
     Attachment,
@@ -46,6 +53,10 @@ from cooperation.models import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    Referral,
+    ReferralAttachment,
+    ReferralCategory,
+    ReferralStatus,
     Venue,
     today,
 )
@@ -53,6 +64,7 @@ from members.access import get_object_for_user, may_create
 from members.files import private_file_response
 from members.filters import paginate
 from members.history import history_entries, history_entries_many
+from members.scoping import can_see_personal_data, user_scope
 from members.web import error_messages, show_on_form
 
 PAGE_SIZE = 20
@@ -864,6 +876,270 @@ def calendar_feed(request, token):
         url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
     )
     return _ics_response(content, "liaison.ics")
+
+
+# --- referrals ---
+#
+# Confidential: a referral is opened only by staff and approvers of its two federations
+# (ReferralQuerySet.for_user; anyone else gets 404). Leaders see the counts on the list's
+# address, never a row.
+
+REFERRAL_PAGE_SIZE = 20
+
+
+def _referrals():
+    return Referral.objects.select_related(
+        "from_federation", "to_federation", "forwarded_to"
+    ).with_overdue()
+
+
+def get_referral_for_user(request, pk, *, perm="cooperation.view_referral"):
+    """The referral if the user reads it and holds `perm` for it; else 404."""
+    return get_object_for_user(
+        request,
+        _referrals().select_related("member", "sender_officer", "receiver_officer", "created_by"),
+        pk,
+        perm=perm,
+    )
+
+
+def _referral_counts(user):
+    """Referrals involving the user's federation, by category and status: one query."""
+    rows = (
+        Referral.objects.counted_for(user)
+        .order_by()
+        .values("category", "status")
+        .annotate(n=Count("pk"))
+    )
+    found = {(row["category"], row["status"]): row["n"] for row in rows}
+    overdue = Referral.objects.counted_for(user).overdue().count()
+    table = [
+        {
+            "category": label,
+            "cells": [found.get((value, status), 0) for status in ReferralStatus.values],
+            "total": sum(found.get((value, status), 0) for status in ReferralStatus.values),
+        }
+        for value, label in ReferralCategory.choices
+    ]
+    totals = [
+        sum(found.get((value, status), 0) for value in ReferralCategory.values)
+        for status in ReferralStatus.values
+    ]
+    return {
+        "statuses": ReferralStatus.labels,
+        "rows": table,
+        "totals": totals,
+        "total": sum(totals),
+        "overdue": overdue,
+    }
+
+
+@login_required
+@permission_required("cooperation.count_referrals", raise_exception=True)
+def referral_list(request):
+    """Staff and approvers: the referrals their federation sent and received, with filters.
+    Leaders: the counts only."""
+    context = {"counts": _referral_counts(request.user)}
+    if request.user.has_perm("cooperation.view_referral"):
+        referrals = _referrals().for_user(request.user)
+        filterset = ReferralFilterSet(request.GET, referrals, request=request)
+        context |= {
+            "filterset": filterset,
+            "page": paginate(request, filterset.qs, REFERRAL_PAGE_SIZE),
+            "own_federation_id": user_scope(request.user).federation_id,
+            "can_add": may_create(request.user, "cooperation.add_referral"),
+        }
+    return render(request, "cooperation/referrals/referral_list.html", context)
+
+
+@login_required
+@permission_required("cooperation.add_referral", raise_exception=True)
+def referral_create(request):
+    federation = services.own_federation(request.user)
+    if federation is None:
+        raise Http404
+    form = ReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        federation=federation,
+        partner_ids=services.referral_partner_ids(federation.pk),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=request.user, referral=form.instance, files=form.cleaned_data["files"]
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Referral %(number)s was sent to %(federation)s.")
+                % {"number": referral.reference, "federation": referral.to_federation.name},
+            )
+            return redirect(referral)
+    return render(request, "cooperation/referrals/referral_form.html", {"form": form})
+
+
+@login_required
+def referral_detail(request, pk):
+    referral = get_referral_for_user(request, pk)
+    user = request.user
+    show_personal = can_see_personal_data(user, referral.from_federation_id)
+    status = referral.status
+    may = {
+        "decide": user.has_perm("cooperation.decide_referral", referral),
+        "resolve": user.has_perm("cooperation.resolve_referral", referral),
+        "withdraw": user.has_perm("cooperation.change_referral", referral),
+    }
+    next_steps = REFERRAL_TRANSITIONS[status]
+    actions = {
+        "accept": may["decide"] and ReferralStatus.ACCEPTED in next_steps,
+        "decline": may["decide"] and ReferralStatus.DECLINED in next_steps,
+        "forward": may["decide"] and ReferralStatus.FORWARDED in next_steps,
+        "resolve": may["resolve"] and ReferralStatus.RESOLVED in next_steps,
+        "close": may["resolve"] and status in (ReferralStatus.ACCEPTED, ReferralStatus.FORWARDED),
+        "withdraw": may["withdraw"] and status == ReferralStatus.SUBMITTED,
+    }
+    return render(
+        request,
+        "cooperation/referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "show_personal": show_personal,
+            "attachments": list(referral.attachments.all()),
+            "actions": actions,
+            "any_action": any(actions.values()),
+            "accept_form": ReferralAcceptForm(referral=referral, prefix="accept"),
+            "forward_form": ReferralForwardForm(referral=referral, prefix="forward"),
+            "reason_form": ReferralReasonForm(),
+            "outcome_form": ReferralOutcomeForm(),
+            "history": history_entries(referral, show_personal=show_personal),
+        },
+    )
+
+
+def _referral_step(request, pk, *, perm, form, step, done):
+    """A workflow step on its own POST address: the referral (404 unless the user holds
+    `perm` for it), the step's form, the service; a refusal is shown on the referral's page
+    and changes nothing."""
+    referral = get_referral_for_user(request, pk, perm=perm)
+    bound = form(request.POST, referral)
+    if not bound.is_valid():
+        for errors in bound.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(referral)
+    try:
+        referral = step(referral, bound.cleaned_data)
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, done % {"number": referral.reference})
+    return redirect(referral)
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.decide_referral", raise_exception=True)
+def referral_accept(request, pk):
+    return _referral_step(
+        request,
+        pk,
+        perm="cooperation.decide_referral",
+        form=lambda data, r: ReferralAcceptForm(data, referral=r, prefix="accept"),
+        step=lambda r, data: services.referral_accept(
+            actor=request.user, referral=r, receiver_officer=data["receiver_officer"]
+        ),
+        done=_("Referral %(number)s is accepted."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.decide_referral", raise_exception=True)
+def referral_decline(request, pk):
+    return _referral_step(
+        request,
+        pk,
+        perm="cooperation.decide_referral",
+        form=lambda data, r: ReferralReasonForm(data),
+        step=lambda r, data: services.referral_decline(
+            actor=request.user, referral=r, reason=data["reason"]
+        ),
+        done=_("Referral %(number)s is declined."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.decide_referral", raise_exception=True)
+def referral_forward(request, pk):
+    return _referral_step(
+        request,
+        pk,
+        perm="cooperation.decide_referral",
+        form=lambda data, r: ReferralForwardForm(data, referral=r, prefix="forward"),
+        step=lambda r, data: services.referral_forward(
+            actor=request.user, referral=r, organisation=data["organisation"], note=data["note"]
+        ),
+        done=_("Referral %(number)s is forwarded."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.resolve_referral", raise_exception=True)
+def referral_resolve(request, pk):
+    return _referral_step(
+        request,
+        pk,
+        perm="cooperation.resolve_referral",
+        form=lambda data, r: ReferralOutcomeForm(data),
+        step=lambda r, data: services.referral_resolve(
+            actor=request.user, referral=r, outcome=data["outcome"]
+        ),
+        done=_("Referral %(number)s is resolved."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.resolve_referral", raise_exception=True)
+def referral_close(request, pk):
+    return _referral_step(
+        request,
+        pk,
+        perm="cooperation.resolve_referral",
+        form=lambda data, r: ReferralReasonForm(data),
+        step=lambda r, data: services.referral_close(
+            actor=request.user, referral=r, reason=data["reason"]
+        ),
+        done=_("Referral %(number)s is closed."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("cooperation.change_referral", raise_exception=True)
+def referral_withdraw(request, pk):
+    return _referral_step(
+        request,
+        pk,
+        perm="cooperation.change_referral",
+        form=lambda data, r: ReferralReasonForm(data),
+        step=lambda r, data: services.referral_withdraw(
+            actor=request.user, referral=r, reason=data["reason"]
+        ),
+        done=_("Referral %(number)s is withdrawn."),
+    )
+
+
+@login_required
+def referral_attachment_download(request, pk):
+    """A referral's file, for the staff of its two federations only (404 otherwise)."""
+    attachment = get_object_or_404(ReferralAttachment.objects.for_user(request.user), pk=pk)
+    return private_file_response(attachment.file, filename=attachment.original_name)
 
 
 # --- dashboard ---------------------------------------------------------------------------

@@ -12,11 +12,20 @@ from members.admin_scoping import (
     FederationScopedInline,
     PortalAdminMixin,
     PortalModelAdmin,
+    ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
     ServiceWritesAdminMixin,
 )
 from members.history import MASKERS
-from members.models import Federation, Honour, Member, Organisation, StaffProfile, User
+from members.models import (
+    Federation,
+    Honour,
+    Member,
+    Notification,
+    Organisation,
+    StaffProfile,
+    User,
+)
 from members.scoping import can_see_personal_data
 
 
@@ -250,3 +259,14 @@ class AccessAttemptAdmin(axes.admin.AccessAttemptAdmin):
 
 admin.site.unregister(axes.models.AccessAttempt)
 admin.site.register(axes.models.AccessAttempt, AccessAttemptAdmin)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, PortalModelAdmin):
+    """Inbox rows are written by members.notifications and read on /inbox/: administrators
+    may look at them here (no role holds a permission on them)."""
+
+    list_display = ["subject", "recipient", "event_key", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["subject", "event_key"]
+    list_select_related = ["recipient"]

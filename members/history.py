@@ -72,9 +72,14 @@ def _entries(obj, records, *, show_personal, limit):
             elif isinstance(field, models.BooleanField):
                 words = {True: _("Yes"), False: _("No")}
                 old, new = words.get(old, old), words.get(new, new)
-            shown.append((field.verbose_name, old, new))
+            shown.append((field.verbose_name, _blank(old), _blank(new)))
         entries.append({"record": record, "changes": shown})
     return entries
+
+
+def _blank(value):
+    """A value that was not set reads as a dash, not as "None"."""
+    return "—" if value is None or value == "" else value
 
 
 def _related_objects(obj, changes):

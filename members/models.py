@@ -485,3 +485,63 @@ class Honour(models.Model):
             "year": self.year,
         }
         return text[:1].upper() + text[1:]
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One line of a user's in-portal inbox (members.notifications). An event notifies each
+    recipient once: the event key is unique per recipient."""
+
+    recipient = models.ForeignKey(
+        User,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    event_key = models.CharField(
+        _("event key"),
+        max_length=150,
+        help_text=_("What happened, e.g. “referral:12:submitted”: each event notifies once."),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("address"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"], name="members_notification_once_per_event"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="members_notif_unread"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

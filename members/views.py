@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from members import services
+from members import notifications, services
 from members.access import get_object_for_user, may_create
 from members.filters import MemberFilterSet, paginate
 from members.forms import MemberForm
 from members.history import history_entries
-from members.models import Member
+from members.models import Member, Notification
 from members.registry import registry
 from members.scoping import can_see_personal_data, personal_data_shown
 
@@ -98,3 +100,51 @@ def member_update(request, pk):
         messages.success(request, _("Member %(name)s was saved.") % {"name": member.name})
         return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+# --- the inbox (members.notifications) -----------------------------------------------------
+
+INBOX_PAGE_SIZE = 25
+
+
+@login_required
+def inbox(request):
+    """The signed-in user's notifications, newest first; `?unread=yes` shows only the
+    unread ones."""
+    rows = Notification.objects.filter(recipient=request.user).select_related("actor")
+    unread_only = request.GET.get("unread") == "yes"
+    if unread_only:
+        rows = rows.unread()
+    return render(
+        request,
+        "members/inbox.html",
+        {"page": paginate(request, rows, INBOX_PAGE_SIZE), "unread_only": unread_only},
+    )
+
+
+@require_POST
+@login_required
+def inbox_read(request, pk):
+    """Mark one notification read and go where it points (only the user's own: 404
+    otherwise)."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications.mark_read(user=request.user, notification=notification)
+    target = notification.url
+    if (
+        request.POST.get("open")
+        and target
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return redirect(target)
+    return redirect("inbox:list")
+
+
+@require_POST
+@login_required
+def inbox_read_all(request):
+    count = notifications.mark_all_read(user=request.user)
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("inbox:list")

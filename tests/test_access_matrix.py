@@ -28,9 +28,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from competitions.models import Competition, Entry, Score, Title
-from cooperation.models import Attachment, CalendarFeed, Pillar, Project
+from cooperation.models import Attachment, CalendarFeed, Pillar, Project, ReferralAttachment
 from members.access import may_create
-from members.models import Honour, Role
+from members.models import Honour, Notification, Role, User
 from sanatoriums.models import Recognition, Sanatorium
 from tests.competitions.factories import CompetitionFactory, EntryFactory, EventFactory
 from tests.cooperation.factories import (
@@ -42,6 +42,7 @@ from tests.cooperation.factories import (
     ProjectFactory,
     VenueFactory,
 )
+from tests.cooperation.referral_factories import ReferralFactory
 from tests.factories import AgreementFactory, MemberFactory, UserFactory
 from tests.sanatoriums.factories import RecognitionFactory, SanatoriumFactory
 
@@ -218,6 +219,28 @@ ROUTES: dict[str, Route] = {
     # The token is the credential (a calendar program does not sign in): a wrong one is a
     # 404, tests/cooperation/test_liaison_calendar.py.
     "cooperation:calendar_feed": Route("calendar_feed", get=public),
+    # --- referrals ---
+    # Confidential: the staff and approvers of the two federations involved, nobody else
+    # (leaders see the counts on the list's address).
+    "cooperation:referrals": Route(get=perm("cooperation.count_referrals")),
+    "cooperation:referral_create": Route(
+        get=_own_federation_and("cooperation.add_referral"),
+        post=_own_federation_and("cooperation.add_referral"),
+    ),
+    "cooperation:referral": Route("referral", get=perm("cooperation.view_referral")),
+    "cooperation:referral_accept": Route("referral", post=perm("cooperation.decide_referral")),
+    "cooperation:referral_decline": Route("referral", post=perm("cooperation.decide_referral")),
+    "cooperation:referral_forward": Route("referral", post=perm("cooperation.decide_referral")),
+    "cooperation:referral_resolve": Route("referral", post=perm("cooperation.resolve_referral")),
+    "cooperation:referral_close": Route("referral", post=perm("cooperation.resolve_referral")),
+    "cooperation:referral_withdraw": Route("referral", post=perm("cooperation.change_referral")),
+    "cooperation:referral_attachment": Route(
+        "referral_attachment", get=perm("cooperation.view_referralattachment")
+    ),
+    # the inbox: each user's own
+    "inbox:list": Route(get=signed_in),
+    "inbox:read": Route("notification", post=lambda user, note: user.pk == note.recipient_id),
+    "inbox:read_all": Route(post=signed_in),
     # sanatoriums
     "sanatoriums:directory": Route(get=public),
     "sanatoriums:detail": Route("sanatorium", get=_base_readable),
@@ -276,7 +299,7 @@ def _jpeg():
 
 
 @pytest.fixture
-def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge):
+def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge, hz_staff, hz_approver, wz_staff):
     """For each federation code: one record of every kind, by the name routes use."""
     from sanatoriums.services import photo_store
 
@@ -331,7 +354,11 @@ def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge):
             kind=event.TitleKind.TECHNICAL_EXPERT,
             granted_on=datetime.date(2025, 1, 1),
         )
+        # A referral addressed to this federation (温州's from 宁波: no 杭州 user is involved).
+        referral, referral_attachment = _referral(nb if code == "WZ" else partner[code], federation)
         world[code] = {
+            "referral": referral,
+            "referral_attachment": referral_attachment,
             "member": member,
             "project": project,
             "milestone": MilestoneFactory(project=project),
@@ -362,7 +389,28 @@ def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge):
             "organisation": orgs[code],
             "federation": federation,
         }
+    # --- referrals ---
+    # Each a notification of one of the signed-in users of the matrix.
+    for code, username in (("HZ", "hz-staff"), ("NB", "hz-approver"), ("WZ", "wz-staff")):
+        world[code]["notification"] = Notification.objects.create(
+            recipient=User.objects.get(username=username),
+            event_key=f"matrix:{code}",
+            subject="测试通知",
+            url="/",
+        )
     return world
+
+
+def _referral(sender, receiver):
+    """A referral from `sender` to `receiver`, with an attachment."""
+    referral = ReferralFactory(from_federation=sender, to_federation=receiver)
+    attachment = ReferralAttachment.objects.create(
+        referral=referral,
+        file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n" + b"0" * 50),
+        original_name="r.pdf",
+        size=59,
+    )
+    return referral, attachment
 
 
 def _users(request):
@@ -455,7 +503,9 @@ def _check(client, users, world, names):
     return mismatches
 
 
-@pytest.mark.parametrize("app", ["", "members", "cooperation", "sanatoriums", "competitions"])
+@pytest.mark.parametrize(
+    "app", ["", "members", "cooperation", "sanatoriums", "competitions", "inbox"]
+)
 def test_portal_routes_follow_the_one_rule(client, request, world, app):
     names = [n for n in ROUTES if (n.split(":")[0] if ":" in n else "") == app]
     assert names
@@ -607,6 +657,7 @@ def test_admin_lookups_sidebars_and_media_for_every_role(client, request, world,
     private = [third["attachment"].file.name, third["agreement"].document.name]
     for code in ("HZ", "NB"):
         private.append(world[code]["attachment"].file.name)
+    private += [world[code]["referral_attachment"].file.name for code in FEDERATIONS]
     for name in private:
         for address in (f"/media/{name}", f"/media/sanatoriums/..%2f..%2f{name}"):
             assert client.get(address).status_code == 404, address

@@ -38,6 +38,7 @@ NOT_PAGES = {
     "photo_file",
     "cooperation:attachment",
     "cooperation:agreement_document",
+    "cooperation:referral_attachment",
     "competitions:rules",
     "competitions:results_export",
     # --- liaison ---
@@ -192,7 +193,7 @@ def loose_dates(page):
 def _records():
     """For each kind of record in an address, the demo records to try (public ones first)."""
     from competitions.models import Competition, Entry, Event
-    from cooperation.models import Agreement, Contact, Meeting, Milestone, Project, Venue
+    from cooperation.models import Agreement, Contact, Meeting, Milestone, Project, Referral, Venue
     from members.models import Member
     from sanatoriums.models import Photo, Recognition, Sanatorium
 
@@ -215,6 +216,10 @@ def _records():
         + list(Competition.objects.exclude(status="published")[:1]),
         "event": list(Event.objects.filter(judges__username="hz-judge")[:2]),
         "entry": list(Entry.objects.filter(award__gt="")[:1]),
+        # --- referrals --- one in each status, both directions
+        "referral": list(
+            {r.status: r for r in Referral.objects.order_by("from_federation", "pk")}.values()
+        ),
     }
 
 

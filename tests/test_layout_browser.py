@@ -39,6 +39,7 @@ def staff_lists():
         "entries": f"/competitions/{competition.pk}/entries/",
         "manage": "/sanatoriums/manage/",
         "queue": "/sanatoriums/recognitions/",
+        "referrals": "/rights/referrals/",
     }
 
 
