@@ -189,7 +189,7 @@ def dashboard_workbook(dashboard: Dashboard) -> bytes:
         attention.append(
             [
                 safe_cell(str(item.kind)),
-                safe_cell(item.label),
+                item.count if item.count else safe_cell(item.label),
                 safe_cell(by_pk.get(item.federation_id, "")),
                 item.due,
             ]

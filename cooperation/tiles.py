@@ -2,7 +2,8 @@
 commons — by status, on track or delayed, workers reached against the target, by common —
 with the month-by-month activity of the year and the milestones that are overdue."""
 
-from django.db.models import Q
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from cooperation.models import (
@@ -16,6 +17,8 @@ from cooperation.models import (
     ProgressUpdate,
     Project,
     ProjectStatus,
+    Referral,
+    ReferralStatus,
 )
 from members.dashboard import (
     Attention,
@@ -25,6 +28,7 @@ from members.dashboard import (
     category_chart,
     count_by,
     count_by_pair,
+    median_days_by,
     monthly_by,
     percentage,
     sum_by,
@@ -165,4 +169,93 @@ def mechanism_tile(period):
             )
             for item in overdue.select_related("meeting").order_by("due_on", "pk")[:ATTENTION_LIMIT]
         ],
+    )
+
+
+@registry.register_tile(30, key="rights", title=_("Workers' rights"), icon="shield-check")
+def rights_tile(period):
+    """Cross-city referrals (维权协作) by the federation they were addressed to: how many,
+    in which state, answered within the deadline, and how long they took to resolve. Counts
+    only: leaders see these figures though they may not open a referral."""
+    referrals = Referral.objects.counted_for(period.user)
+    in_year = referrals.filter(submitted_at__date__range=(period.first, period.last))
+    # Answered, or past the day they were to be answered by: those that could be on time.
+    due = in_year.filter(Q(acknowledged_at__isnull=False) | Q(acknowledge_by__lt=period.today))
+    on_time = due.annotate(answered_on=TruncDate("acknowledged_at")).filter(
+        answered_on__lte=F("acknowledge_by")
+    )
+    due_count = count_by(due, "to_federation")
+    on_time_count = count_by(on_time, "to_federation")
+    by_status = count_by_pair(in_year, "to_federation", "status")
+    awaiting = referrals.filter(status=ReferralStatus.SUBMITTED)
+    ids = period.federation_ids
+    figures = [
+        Figure(_("Referrals sent"), count_by(in_year, "from_federation")),
+        Figure(_("Referrals received"), count_by(in_year, "to_federation")),
+    ]
+    figures += [
+        Figure(label, {pk: by_status.get((pk, value), 0) for pk in ids})
+        for value, label in ReferralStatus.choices
+    ]
+    figures += [
+        Figure(
+            _("Answered on time"),
+            {pk: percentage(on_time_count.get(pk), due_count.get(pk)) for pk in ids},
+            unit="%",
+            total=False,
+        ),
+        Figure(
+            _("Median time to resolve"),
+            median_days_by(
+                in_year.filter(status=ReferralStatus.RESOLVED),
+                "to_federation",
+                "submitted_at",
+                "resolved_at",
+            ),
+            unit="days",
+            total=False,
+        ),
+        Figure(_("Awaiting an answer now"), count_by(awaiting, "to_federation")),
+        Figure(
+            _("Of them past the deadline"),
+            count_by(awaiting.filter(acknowledge_by__lt=period.today), "to_federation"),
+        ),
+    ]
+    # Those the reader may open are listed; for the others (a leader's view) only how many
+    # wait at each federation, and since when: never which cases they are.
+    readable = awaiting & Referral.objects.for_user(period.user)
+    waiting = list(readable.order_by("acknowledge_by", "pk")[:ATTENTION_LIMIT])
+    hidden = (
+        awaiting.exclude(pk__in=readable.values("pk"))
+        .order_by()
+        .values("to_federation")
+        .annotate(n=Count("pk"), first_due=Min("acknowledge_by"))
+    )
+    attention = [
+        Attention(
+            kind=_("Referral awaiting an answer"),
+            label=referral.reference,
+            federation_id=referral.to_federation_id,
+            due=referral.acknowledge_by,
+            url=referral.get_absolute_url(),
+        )
+        for referral in waiting
+    ] + [
+        Attention(
+            kind=_("Referral awaiting an answer"),
+            label="",
+            federation_id=row["to_federation"],
+            due=row["first_due"],
+            count=row["n"],
+        )
+        for row in hidden
+    ]
+    return TileData(
+        figures=figures,
+        charts=[
+            category_chart(
+                "bar", _("Referrals received by status"), ReferralStatus.choices, by_status, ids
+            )
+        ],
+        attention=attention,
     )

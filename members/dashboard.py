@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Sum
 from django.db.models.functions import ExtractMonth
 
 
@@ -75,13 +75,15 @@ class Chart:
 @dataclass
 class Attention:
     """An item that needs action: what it is, its federation, the date it is due or expires,
-    and where to open it (None where the reader may know it exists but not open it)."""
+    and where to open it. Items the reader may count but not see (confidential referrals, for
+    a leader) come as one item per federation with their `count` and no label or address."""
 
     kind: Any
     label: str
     federation_id: int
     due: datetime.date | None = None
     url: str | None = None
+    count: int | None = None
 
 
 @dataclass
@@ -136,6 +138,25 @@ def monthly_by(queryset, federation_field: str, date_field: str) -> dict[int, li
     for row in rows:
         months.setdefault(row[federation_field], [0] * 12)[row["month"] - 1] = row["n"]
     return months
+
+
+def median_days_by(queryset, federation_field: str, start: str, end: str) -> dict:
+    """{federation id: median of (end − start) in days, one decimal} over the rows that have
+    both moments. One query for the counts, then one per federation (two rows each), so the
+    number of queries follows the federations compared, never the rows."""
+    spans = queryset.exclude(**{f"{end}__isnull": True}).annotate(
+        span=ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+    )
+    medians = {}
+    for federation_id, n in count_by(spans, federation_field).items():
+        middle = list(
+            spans.filter(**{federation_field: federation_id})
+            .order_by("span", "pk")
+            .values_list("span", flat=True)[(n - 1) // 2 : n // 2 + 1]
+        )
+        seconds = sum(span.total_seconds() for span in middle) / len(middle)
+        medians[federation_id] = round(seconds / 86400, 1)
+    return medians
 
 
 def percentage(part: int | None, whole: int | None) -> float | None:

@@ -4,6 +4,7 @@ with the data, the short-lived cache, and the .xlsx whose numbers are the page's
 
 import datetime
 import io
+import zoneinfo
 
 import pytest
 from django.core.cache import cache
@@ -26,6 +27,7 @@ from tests.sanatoriums.factories import RecognitionFactory, SanatoriumFactory
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 URL = reverse("cooperation:dashboard")
 
 
@@ -401,7 +403,7 @@ def test_workbook_text_cannot_become_a_formula(client, hz_leader, hz, agreement)
 
 def _at(year, month, day, hour, minute=0):
     """A moment given in Shanghai time."""
-    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -473,3 +475,117 @@ def test_overdue_action_items_need_action(client, meetings_2025, hz_leader):
     assert "逾期任务" in page
     item = meetings_2025.action_items.get(title="逾期任务")
     assert f'href="{item.get_absolute_url()}"' in page
+
+
+# --- workers' rights ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def referrals_2025(hz, nb, agreement):
+    from cooperation.models import Referral
+    from tests.cooperation.referral_factories import ReferralFactory
+
+    status = Referral.Status
+
+    def referral(sender, receiver, submitted, answered=None, resolved=None, **fields):
+        return ReferralFactory(
+            from_federation=sender,
+            to_federation=receiver,
+            submitted_at=submitted,
+            acknowledge_by=(submitted + datetime.timedelta(days=3)).date(),
+            acknowledged_at=answered,
+            resolved_at=resolved,
+            **fields,
+        )
+
+    march = _at(2025, 3, 1, 10)
+    # Three referrals to Hangzhou: answered on day 2 and resolved after 4 and 10 days; one
+    # answered on day 5 (late) and still open.
+    referral(
+        nb,
+        hz,
+        march,
+        answered=march + datetime.timedelta(days=2),
+        resolved=march + datetime.timedelta(days=4),
+        status=status.RESOLVED,
+        outcome="已追回",
+    )
+    referral(
+        nb,
+        hz,
+        march,
+        answered=march + datetime.timedelta(days=2),
+        resolved=march + datetime.timedelta(days=10),
+        status=status.RESOLVED,
+        outcome="已调解",
+    )
+    referral(nb, hz, march, answered=march + datetime.timedelta(days=5), status=status.ACCEPTED)
+    # Submitted at 23:30 on the deadline's eve and answered at 23:50 Shanghai time on the
+    # last day: on time, though it is 15:50 UTC.
+    evening = _at(2025, 6, 10, 23, 30)
+    referral(
+        hz,
+        nb,
+        evening,
+        answered=_at(2025, 6, 13, 23, 50),
+        status=status.DECLINED,
+        reason="不属于受理范围",
+    )
+    # Never answered, long overdue.
+    return referral(hz, nb, _at(2025, 9, 1, 9))
+
+
+def test_rights_figures_per_receiving_federation(referrals_2025, hz_leader):
+    board = dashboard.build_dashboard(hz_leader, YEAR)
+    rights = figures(board, "rights")
+    assert rights["Referrals sent"] == {"HZ": 2, "NB": 3}
+    assert rights["Referrals received"] == {"HZ": 3, "NB": 2}
+    assert rights["Resolved"] == {"HZ": 2, "NB": 0}
+    assert rights["Declined"] == {"HZ": 0, "NB": 1}
+    assert rights["Submitted"] == {"HZ": 0, "NB": 1}
+    # Hangzhou answered two of three on time; Ningbo one of two (the other is overdue).
+    assert rights["Answered on time"] == {"HZ": 66.7, "NB": 50.0}
+    # Four and ten days: the median of two is their mean; Ningbo resolved none.
+    assert rights["Median time to resolve"] == {"HZ": 7.0, "NB": None}
+    assert rights["Awaiting an answer now"] == {"HZ": 0, "NB": 1}
+    assert rights["Of them past the deadline"] == {"HZ": 0, "NB": 1}
+
+
+def test_median_time_to_resolve_of_an_odd_number(hz_leader, hz, nb, agreement):
+    from cooperation.models import Referral
+    from tests.cooperation.referral_factories import ReferralFactory
+
+    start = _at(2025, 4, 1, 9)
+    for days in (9, 1, 2):
+        ReferralFactory(
+            from_federation=hz,
+            to_federation=nb,
+            submitted_at=start,
+            acknowledged_at=start,
+            resolved_at=start + datetime.timedelta(days=days),
+            status=Referral.Status.RESOLVED,
+            outcome="已解决",
+        )
+    board = dashboard.build_dashboard(hz_leader, YEAR)
+    assert figures(board, "rights")["Median time to resolve"] == {"HZ": None, "NB": 2.0}
+
+
+def test_a_leader_sees_a_waiting_referral_but_cannot_open_it(
+    client, referrals_2025, hz_leader, nb_staff
+):
+    # Waiting now: submitted today, to Ningbo.
+    from tests.cooperation.referral_factories import ReferralFactory
+
+    waiting = ReferralFactory(
+        from_federation=referrals_2025.from_federation, to_federation=referrals_2025.to_federation
+    )
+    client.force_login(hz_leader)
+    page = client.get(URL).content.decode()
+    # Counted (with the overdue one of September), never named, never linked.
+    assert "2 件（仅涉及的两个市总工会可以查看）" in page
+    assert waiting.reference not in page and referrals_2025.reference not in page
+    assert waiting.get_absolute_url() not in page
+    assert waiting.worker_name not in page
+    client.force_login(nb_staff)
+    page = client.get(URL).content.decode()
+    assert f'href="{waiting.get_absolute_url()}"' in page
