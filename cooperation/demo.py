@@ -31,7 +31,9 @@ AGREEMENT = {
     "title": "杭甬“双城记”工会合作协议",
     "signed_on": datetime.date(2021, 7, 15),
     "valid_from": datetime.date(2021, 7, 15),
-    "valid_until": datetime.date(2026, 12, 31),
+    # Renewed for a second term: records stay shared only while an agreement is in force
+    # (SECURITY.md), and demo data must keep showing two cities that work together.
+    "valid_until": datetime.date(2031, 12, 31),
 }
 
 SUMMARY = (
@@ -58,6 +60,12 @@ PHASES = [
         datetime.date(2025, 1, 1),
         datetime.date(2026, 12, 31),
         "总结经验，扩大职工获得感",
+    ),
+    (
+        "巩固拓展",
+        datetime.date(2027, 1, 1),
+        datetime.date(2031, 12, 31),
+        "续签协议，巩固“五个共”成果，拓展合作领域",
     ),
 ]
 

@@ -8,10 +8,21 @@ from members.admin_scoping import (
     FederationScopedInline,
     PortalModelAdmin,
     ReadOnlyAdminMixin,
+    ScopedHistoryAdmin,
     ServiceWritesAdminMixin,
 )
 from sanatoriums import services
-from sanatoriums.models import Photo, Recognition, Sanatorium, Theme
+from sanatoriums.models import (
+    Allocation,
+    Batch,
+    Booking,
+    Feedback,
+    Photo,
+    Recognition,
+    Route,
+    Sanatorium,
+    Theme,
+)
 
 
 @admin.register(Theme)
@@ -102,3 +113,68 @@ class RecognitionAdmin(ReadOnlyAdminMixin, FederationScopedAdmin):
     list_filter = ["status", "federation", "owner_federation"]
     search_fields = ["sanatorium__name"]
     list_select_related = ["sanatorium", "federation", "proposed_by", "decided_by"]
+
+
+# --- places ----------------------------------------------------------------------------------
+
+
+@admin.register(Route)
+class RouteAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+    list_display = ["name", "sanatorium", "days", "price_per_day"]
+    list_filter = ["sanatorium__federation"]
+    search_fields = ["name", "sanatorium__name"]
+    list_select_related = ["sanatorium"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "sanatorium":
+            kwargs["queryset"] = Sanatorium.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.route_save(actor=request.user, route=obj)
+
+
+@admin.register(Batch)
+class BatchAdmin(ServiceWritesAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+    """Batches are added and changed through the services; status steps and allocations
+    are on the portal's batch page."""
+
+    list_display = ["route", "start_date", "end_date", "places", "allocated_places", "status"]
+    list_filter = ["status", "eligibility"]
+    search_fields = ["route__name", "route__sanatorium__name"]
+    list_select_related = ["route__sanatorium"]
+    readonly_fields = ["status", "allocated_places"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.batch_update(actor=request.user, batch=obj)
+        else:
+            services.batch_create(actor=request.user, batch=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _ReadOnlyPlacesAdmin(ReadOnlyAdminMixin, FederationScopedAdmin, ScopedHistoryAdmin):
+    """Changed only on the portal's pages, whose services hold the batch's lock."""
+
+
+@admin.register(Allocation)
+class AllocationAdmin(_ReadOnlyPlacesAdmin):
+    list_display = ["batch", "federation", "places", "booked_places"]
+    list_filter = ["federation"]
+    list_select_related = ["batch__route", "federation"]
+
+
+@admin.register(Booking)
+class BookingAdmin(_ReadOnlyPlacesAdmin):
+    list_display = ["organisation", "batch", "federation", "headcount", "status", "created_at"]
+    list_filter = ["status", "federation"]
+    search_fields = ["organisation__name", "batch__route__name"]
+    list_select_related = ["organisation", "batch__route", "federation"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(_ReadOnlyPlacesAdmin):
+    list_display = ["participant", "rating", "entered_at"]
+    list_select_related = ["participant__member", "participant__booking__organisation"]

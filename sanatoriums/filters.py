@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from members.filters import PortalFilterSet
+from members.filters import FederationFilter, PortalFilterSet
 from members.models import Federation
-from sanatoriums.models import Theme
+from sanatoriums.models import Batch, Booking, Theme
 
 
 class DirectoryFilterSet(PortalFilterSet):
@@ -60,3 +60,41 @@ class DirectoryFilterSet(PortalFilterSet):
             return None
         self.form.is_valid()
         return self.federations.get(self.form.cleaned_data.get("open_to"))
+
+
+class BatchFilterSet(PortalFilterSet):
+    """The staff's list of batches: `?city=HZ&status=open&q=千岛湖`."""
+
+    q = django_filters.CharFilter(
+        label=_("Search by base or route"), method="search", max_length=50
+    )
+    city = FederationFilter(
+        field_name="route__sanatorium__federation__code",
+        label=_("City of the base"),
+        empty_label=_("All cities"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Batch.Status.choices, empty_label=_("All statuses")
+    )
+
+    class Meta:
+        model = Batch
+        fields = ["q", "city", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(route__name__icontains=value) | Q(route__sanatorium__name__icontains=value)
+        )
+
+
+class BookingFilterSet(PortalFilterSet):
+    """Bookings: `?federation=NB&status=waiting`."""
+
+    federation = FederationFilter(field_name="federation__code")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Booking.Status.choices, empty_label=_("All statuses")
+    )
+
+    class Meta:
+        model = Booking
+        fields = ["federation", "status"]

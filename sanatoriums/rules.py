@@ -36,3 +36,32 @@ declare(
     roles=("approver",),
     object_rule=addressed_to_own_federation,
 )
+
+# Places: the base's owner manages its routes, batches and allocations; each federation
+# manages its own bookings, their participants and feedback; partners read them.
+for codename in (
+    "view_route",
+    "view_batch",
+    "view_allocation",
+    "view_booking",
+    "view_participant",
+    "view_feedback",
+):
+    declare(f"sanatoriums.{codename}", roles=READERS)
+
+for codename in (
+    "add_route",
+    "change_route",
+    "add_batch",
+    "change_batch",
+    "add_allocation",
+    "change_allocation",
+    "add_booking",
+    "change_booking",
+    "add_participant",
+    "change_participant",
+    "delete_participant",
+    "add_feedback",
+    "change_feedback",
+):
+    declare(f"sanatoriums.{codename}", roles=EDITORS)

@@ -12,7 +12,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,13 +23,38 @@ from members.access import get_object_for_user, may_create
 from members.files import private_file_response
 from members.filters import paginate
 from members.history import history_entries
-from members.models import Federation
-from members.scoping import user_scope
+from members.models import Federation, Member, Organisation
+from members.scoping import can_see_personal_data, personal_data_shown, user_scope
 from members.web import error_messages, show_on_form
 from sanatoriums import services
-from sanatoriums.filters import DirectoryFilterSet
-from sanatoriums.forms import DecisionForm, PhotoForm, ProposeForm, RevokeForm, SanatoriumForm
-from sanatoriums.models import OPEN_RECOGNITION_STATUSES, Photo, Recognition, Sanatorium
+from sanatoriums.filters import BatchFilterSet, BookingFilterSet, DirectoryFilterSet
+from sanatoriums.forms import (
+    AllocationForm,
+    BatchForm,
+    BatchStatusForm,
+    BookingForm,
+    DecisionForm,
+    FeedbackForm,
+    ParticipantsForm,
+    PhotoForm,
+    ProposeForm,
+    RevokeForm,
+    RouteForm,
+    SanatoriumForm,
+)
+from sanatoriums.models import (
+    COUNTED_BOOKING_STATUSES,
+    OPEN_RECOGNITION_STATUSES,
+    Allocation,
+    Batch,
+    Booking,
+    Feedback,
+    Participant,
+    Photo,
+    Recognition,
+    Route,
+    Sanatorium,
+)
 
 DIRECTORY_PAGE_SIZE = 12
 QUEUE_PAGE_SIZE = 50
@@ -119,6 +145,7 @@ def sanatorium_detail(request, pk):
         "sanatorium": sanatorium,
         "photos": sanatorium.photo_list,
         "badges": open_to_badges(sanatorium),
+        **base_places(sanatorium),
     }
     user = request.user
     if user.has_perm("sanatoriums.view_sanatorium", sanatorium):
@@ -148,6 +175,7 @@ def sanatorium_detail(request, pk):
             .order_by("-history_date")[:100],
             propose_form=ProposeForm(partners=partners) if partners else None,
             photo_form=PhotoForm() if user.has_perm("sanatoriums.add_photo", sanatorium) else None,
+            can_add_route=can_edit and user.has_perm("sanatoriums.add_route"),
         )
     return render(request, "sanatoriums/detail.html", context)
 
@@ -376,3 +404,458 @@ def recognition_revoke(request, pk):
     else:
         messages.success(request, _("The recognition was revoked."))
     return redirect("sanatoriums:queue")
+
+
+# --- places: routes, batches, allocations, bookings, feedback ---------------------------------
+
+BATCH_PAGE_SIZE = 25
+BOOKING_PAGE_SIZE = 25
+BATCH_RELATED = ("route__sanatorium__federation", "competition")
+
+
+def allocations_with_counts():
+    """Allocations with `counted`: the headcount of their federation's pending and confirmed
+    bookings on the batch, summed by the database (one query for any number of rows)."""
+    counted = (
+        Booking.objects.filter(
+            batch=OuterRef("batch"),
+            federation=OuterRef("federation"),
+            status__in=COUNTED_BOOKING_STATUSES,
+        )
+        .values("batch")
+        .annotate(total=Sum("headcount"))
+        .values("total")
+    )
+    return (
+        Allocation.objects.annotate(counted=Coalesce(Subquery(counted), 0))
+        .annotate(left=F("places") - F("counted"))
+        .select_related("federation")
+    )
+
+
+def with_allocations(batches):
+    return batches.select_related(*BATCH_RELATED).prefetch_related(
+        Prefetch("allocations", queryset=allocations_with_counts(), to_attr="allocation_list")
+    )
+
+
+def base_places(sanatorium):
+    """What the public base page shows of places: routes, upcoming batches with each
+    federation's remaining places, and the participants' ratings (fixed number of queries)."""
+    routes = list(sanatorium.routes.all())
+    batches = list(with_allocations(Batch.objects.upcoming().filter(route__sanatorium=sanatorium)))
+    ratings = Feedback.objects.filter(participant__batch__route__sanatorium=sanatorium).aggregate(
+        average=Avg("rating"), count=Count("pk")
+    )
+    return {"routes": routes, "batches": batches, "ratings": ratings}
+
+
+def places_busy(request):
+    """The batch stayed locked by other bookings: ask the user to try again (503)."""
+    response = render(request, "sanatoriums/busy.html", status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def _refused_or_busy(request, call):
+    """Run a service call; its refusal becomes messages, a lock timeout the busy page.
+    Returns (result, response): a response when the busy page must be shown."""
+    try:
+        return call(), None
+    except services.PlacesBusy:
+        return None, places_busy(request)
+    except ValidationError as error:
+        error_messages(request, error)
+        return None, None
+
+
+@login_required
+@permission_required("sanatoriums.view_batch", raise_exception=True)
+def batch_list(request):
+    """Batches of the bases the user reads (their own federation's and the partner's)."""
+    batches = with_allocations(Batch.objects.for_user(request.user))
+    filterset = BatchFilterSet(request.GET, batches, request=request)
+    page = paginate(request, filterset.qs.order_by("start_date", "pk"), BATCH_PAGE_SIZE)
+    own = user_scope(request.user).federation_id
+    for batch in page:
+        batch.own_allocation = next(
+            (a for a in batch.allocation_list if a.federation_id == own), None
+        )
+    return render(request, "sanatoriums/batch_list.html", {"filterset": filterset, "page": page})
+
+
+@login_required
+def route_create(request, pk):
+    sanatorium = get_object_for_user(request, Sanatorium, pk, perm="sanatoriums.change_sanatorium")
+    if not request.user.has_perm("sanatoriums.add_route"):
+        raise Http404
+    form = RouteForm(request.POST or None, instance=Route(sanatorium=sanatorium))
+    return _route_form(request, form, sanatorium)
+
+
+@login_required
+def route_update(request, pk):
+    route = get_object_for_user(
+        request, Route.objects.select_related("sanatorium"), pk, perm="sanatoriums.change_route"
+    )
+    return _route_form(request, RouteForm(request.POST or None, instance=route), route.sanatorium)
+
+
+def _route_form(request, form, sanatorium):
+    if request.method == "POST" and form.is_valid():
+        try:
+            route = services.route_save(actor=request.user, route=form.instance)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("Route %(name)s was saved.") % {"name": route.name})
+            return redirect(sanatorium)
+    return render(
+        request,
+        "sanatoriums/places_form.html",
+        {"form": form, "sanatorium": sanatorium, "title": _("Route")},
+    )
+
+
+def _competitions_for(user):
+    from competitions.models import Competition
+
+    return Competition.objects.for_user(user).public()
+
+
+@login_required
+def batch_create(request, pk):
+    route = get_object_for_user(
+        request, Route.objects.select_related("sanatorium"), pk, perm="sanatoriums.change_route"
+    )
+    if not request.user.has_perm("sanatoriums.add_batch"):
+        raise Http404
+    form = BatchForm(
+        request.POST or None,
+        instance=Batch(route=route),
+        competitions=_competitions_for(request.user),
+    )
+    return _batch_form(request, form, route)
+
+
+@login_required
+def batch_update(request, pk):
+    batch = get_object_for_user(
+        request,
+        Batch.objects.select_related("route__sanatorium"),
+        pk,
+        perm="sanatoriums.change_batch",
+    )
+    form = BatchForm(
+        request.POST or None, instance=batch, competitions=_competitions_for(request.user)
+    )
+    return _batch_form(request, form, batch.route)
+
+
+def _batch_form(request, form, route):
+    if request.method == "POST" and form.is_valid():
+        adding = form.instance._state.adding
+        save = services.batch_create if adding else services.batch_update
+        try:
+            batch = save(actor=request.user, batch=form.instance)
+        except services.PlacesBusy:
+            return places_busy(request)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("The batch was saved."))
+            return redirect(batch)
+    return render(
+        request,
+        "sanatoriums/places_form.html",
+        {"form": form, "sanatorium": route.sanatorium, "title": _("Batch"), "route": route},
+    )
+
+
+def get_batch_for_user(request, pk, *, perm="sanatoriums.view_batch"):
+    return get_object_for_user(request, with_allocations(Batch.objects.all()), pk, perm=perm)
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = get_batch_for_user(request, pk)
+    user = request.user
+    can_change = user.has_perm("sanatoriums.change_batch", batch)
+    bookings = (
+        Booking.objects.for_user(user)
+        .filter(batch=batch)
+        .select_related("organisation", "federation")
+        .annotate(named=Count("participants"))
+        .order_by("federation__code", "-priority", "created_at")
+    )
+    own = user_scope(user).federation_id
+    own_allocation = next((a for a in batch.allocation_list if a.federation_id == own), None)
+    return render(
+        request,
+        "sanatoriums/batch_detail.html",
+        {
+            "batch": batch,
+            "bookings": bookings,
+            "can_change": can_change,
+            "own_allocation": own_allocation,
+            "can_book": batch.is_bookable
+            and own_allocation is not None
+            and may_create(user, "sanatoriums.add_booking"),
+            "allocation_form": AllocationForm(federations=Federation.objects.for_user(user))
+            if can_change
+            else None,
+            "steps": services.BATCH_STEPS.get(batch.status, []) if can_change else [],
+            "history": history_entries(batch, show_personal=False),
+        },
+    )
+
+
+@login_required
+@require_POST
+def allocation_set(request, pk):
+    batch = get_batch_for_user(request, pk, perm="sanatoriums.change_batch")
+    form = AllocationForm(request.POST, federations=Federation.objects.for_user(request.user))
+    if not form.is_valid():
+        error_messages(request, ValidationError(form.errors.as_data()))
+        return redirect(batch)
+    allocation, busy = _refused_or_busy(
+        request,
+        lambda: services.allocation_set(
+            actor=request.user,
+            batch=batch,
+            federation=form.cleaned_data["federation"],
+            places=form.cleaned_data["places"],
+        ),
+    )
+    if busy:
+        return busy
+    if allocation is not None:
+        messages.success(request, _("The allocation was saved."))
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def batch_status(request, pk):
+    batch = get_batch_for_user(request, pk, perm="sanatoriums.change_batch")
+    form = BatchStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a status."))
+        return redirect(batch)
+    changed, busy = _refused_or_busy(
+        request,
+        lambda: services.batch_set_status(
+            actor=request.user, batch=batch, status=form.cleaned_data["status"]
+        ),
+    )
+    if busy:
+        return busy
+    if changed is not None:
+        messages.success(
+            request,
+            _("The batch is now %(status)s.") % {"status": changed.get_status_display()},
+        )
+    return redirect(batch)
+
+
+@login_required
+def participant_list(request, pk):
+    """The printable list of a batch's groups and participants. ID numbers are shown in full
+    only for members of the reader's own federation (the partner's are masked)."""
+    batch = get_batch_for_user(request, pk)
+    bookings = list(
+        Booking.objects.for_user(request.user)
+        .filter(batch=batch)
+        .counted()
+        .select_related("organisation", "federation")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("member").order_by("member__name"),
+            )
+        )
+        .order_by("federation__code", "organisation__name", "pk")
+    )
+    for booking in bookings:
+        booking.show_personal = can_see_personal_data(request.user, booking.federation_id)
+    return render(
+        request,
+        "sanatoriums/participant_list.html",
+        {
+            "batch": batch,
+            "bookings": bookings,
+            "personal_data": personal_data_shown(request.user),
+        },
+    )
+
+
+@login_required
+@permission_required("sanatoriums.view_booking", raise_exception=True)
+def booking_list(request):
+    bookings = (
+        Booking.objects.for_user(request.user)
+        .select_related("batch__route__sanatorium", "organisation", "federation")
+        .annotate(named=Count("participants"))
+        .order_by("-created_at", "-pk")
+    )
+    filterset = BookingFilterSet(request.GET, bookings, request=request)
+    page = paginate(request, filterset.qs, BOOKING_PAGE_SIZE)
+    return render(request, "sanatoriums/booking_list.html", {"filterset": filterset, "page": page})
+
+
+@login_required
+def booking_create(request, pk):
+    batch = get_batch_for_user(request, pk)
+    user = request.user
+    if not may_create(user, "sanatoriums.add_booking"):
+        raise Http404
+    form = BookingForm(
+        request.POST or None,
+        organisations=Organisation.objects.editable_by(user),
+        members=Member.objects.editable_by(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_create(
+                actor=user,
+                batch=batch,
+                organisation=data["organisation"],
+                headcount=data["headcount"],
+                members=data["participants"],
+                waiting_list=data["waiting_list"],
+                priority=data["priority"] or 0,
+                contact_name=data["contact_name"],
+                note=data["note"],
+            )
+        except services.PlacesBusy:
+            return places_busy(request)
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            if booking.status == Booking.Status.WAITING:
+                messages.info(request, _("The group is on the waiting list."))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s places were booked.") % {"count": booking.headcount},
+                )
+            return redirect(booking)
+    return render(request, "sanatoriums/booking_form.html", {"form": form, "batch": batch})
+
+
+def get_booking_for_user(request, pk, *, perm="sanatoriums.view_booking"):
+    return get_object_for_user(
+        request,
+        Booking.objects.select_related(
+            "batch__route__sanatorium__federation", "organisation", "federation", "created_by"
+        ),
+        pk,
+        perm=perm,
+    )
+
+
+@login_required
+def booking_detail(request, pk):
+    booking = get_booking_for_user(request, pk)
+    user = request.user
+    can_change = user.has_perm("sanatoriums.change_booking", booking)
+    participants = list(
+        booking.participants.select_related("member", "feedback").order_by("member__name")
+    )
+    show_personal = can_see_personal_data(user, booking.federation_id)
+    finished = booking.batch.status == Batch.Status.FINISHED
+    return render(
+        request,
+        "sanatoriums/booking_detail.html",
+        {
+            "booking": booking,
+            "participants": participants,
+            "show_personal": show_personal,
+            "can_change": can_change,
+            "participants_form": ParticipantsForm(
+                initial={"participants": "\n".join(p.member.card_number for p in participants)}
+            )
+            if can_change and not finished
+            else None,
+            "can_feedback": can_change
+            and finished
+            and booking.status == Booking.Status.CONFIRMED
+            and user.has_perm("sanatoriums.add_feedback"),
+            "history": history_entries(booking, show_personal=show_personal),
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_participants(request, pk):
+    booking = get_booking_for_user(request, pk, perm="sanatoriums.change_booking")
+    form = ParticipantsForm(request.POST, members=Member.objects.editable_by(request.user))
+    if not form.is_valid():
+        error_messages(request, ValidationError(form.errors.as_data()))
+        return redirect(booking)
+    done, busy = _refused_or_busy(
+        request,
+        lambda: services.booking_set_participants(
+            actor=request.user, booking=booking, members=form.cleaned_data["participants"]
+        ),
+    )
+    if busy:
+        return busy
+    if done is not None:
+        messages.success(request, _("The participants were saved."))
+    return redirect(booking)
+
+
+@login_required
+@require_POST
+def booking_confirm(request, pk):
+    booking = get_booking_for_user(request, pk, perm="sanatoriums.change_booking")
+    done, busy = _refused_or_busy(
+        request, lambda: services.booking_confirm(actor=request.user, booking=booking)
+    )
+    if busy:
+        return busy
+    if done is not None:
+        messages.success(request, _("The group was confirmed."))
+    return redirect(booking)
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk):
+    booking = get_booking_for_user(request, pk, perm="sanatoriums.change_booking")
+    done, busy = _refused_or_busy(
+        request, lambda: services.booking_cancel(actor=request.user, booking=booking)
+    )
+    if busy:
+        return busy
+    if done is not None:
+        messages.success(request, _("The group was cancelled."))
+    return redirect(booking)
+
+
+@login_required
+@require_POST
+def feedback_save(request, pk):
+    booking = get_booking_for_user(request, pk, perm="sanatoriums.change_booking")
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        error_messages(request, ValidationError(form.errors.as_data()))
+        return redirect(booking)
+    participant = get_object_or_404(
+        booking.participants.select_related("booking__batch"), pk=form.cleaned_data["participant"]
+    )
+    try:
+        services.feedback_save(
+            actor=request.user,
+            participant=participant,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        error_messages(request, error)
+    else:
+        messages.success(request, _("The feedback was saved."))
+    return redirect(booking)

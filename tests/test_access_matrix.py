@@ -126,6 +126,20 @@ def _proposes(user, base):
     )
 
 
+def _places_and(name):
+    """Adding a route to a base (a batch to a route): the record is the user's to change."""
+    parent = {"sanatoriums.add_route": "sanatoriums.change_sanatorium"}
+    return lambda user, obj: (
+        user.has_perm(name) and user.has_perm(parent.get(name, "sanatoriums.change_route"), obj)
+    )
+
+
+def _books(user, batch):
+    return user.has_perm("sanatoriums.view_batch", batch) and may_create(
+        user, "sanatoriums.add_booking"
+    )
+
+
 def _own_federation_and(name):
     """Creating a record on a page (members.access.may_create)."""
     return lambda user, obj: may_create(user, name)
@@ -279,6 +293,33 @@ ROUTES: dict[str, Route] = {
     ),
     "competitions:entry_create": Route("competition", get=_can_enter, post=_can_enter),
     "competitions:advance": Route("competition", post=perm("competitions.change_competition")),
+    # --- places ---
+    "sanatoriums:batches": Route(get=perm("sanatoriums.view_batch")),
+    "sanatoriums:route_create": Route(
+        "sanatorium",
+        get=_places_and("sanatoriums.add_route"),
+        post=_places_and("sanatoriums.add_route"),
+    ),
+    "sanatoriums:route_update": Route(
+        "route", get=perm("sanatoriums.change_route"), post=perm("sanatoriums.change_route")
+    ),
+    "sanatoriums:batch_create": Route(
+        "route", get=_places_and("sanatoriums.add_batch"), post=_places_and("sanatoriums.add_batch")
+    ),
+    "sanatoriums:batch": Route("batch", get=perm("sanatoriums.view_batch")),
+    "sanatoriums:batch_update": Route(
+        "batch", get=perm("sanatoriums.change_batch"), post=perm("sanatoriums.change_batch")
+    ),
+    "sanatoriums:allocate": Route("batch", post=perm("sanatoriums.change_batch")),
+    "sanatoriums:batch_status": Route("batch", post=perm("sanatoriums.change_batch")),
+    "sanatoriums:participants": Route("batch", get=perm("sanatoriums.view_batch")),
+    "sanatoriums:bookings": Route(get=perm("sanatoriums.view_booking")),
+    "sanatoriums:booking_create": Route("batch", get=_books, post=_books),
+    "sanatoriums:booking": Route("booking", get=perm("sanatoriums.view_booking")),
+    "sanatoriums:booking_participants": Route("booking", post=perm("sanatoriums.change_booking")),
+    "sanatoriums:booking_confirm": Route("booking", post=perm("sanatoriums.change_booking")),
+    "sanatoriums:booking_cancel": Route("booking", post=perm("sanatoriums.change_booking")),
+    "sanatoriums:feedback": Route("booking", post=perm("sanatoriums.change_booking")),
 }
 
 # Addresses whose answer depends on the state of the record rather than on access alone are
@@ -389,6 +430,7 @@ def world(hz, nb, wz, hz_org, nb_org, wz_org, agreement, hz_judge, hz_staff, hz_
             "organisation": orgs[code],
             "federation": federation,
         }
+        world[code].update(_places_records(base, federation, orgs[code], member))
     # --- referrals ---
     # Each a notification of one of the signed-in users of the matrix.
     for code, username in (("HZ", "hz-staff"), ("NB", "hz-approver"), ("WZ", "wz-staff")):
@@ -411,6 +453,27 @@ def _referral(sender, receiver):
         size=59,
     )
     return referral, attachment
+
+
+def _places_records(base, federation, organisation, member):
+    """A route, batch, allocation, booking with a participant, and feedback on a base."""
+    from sanatoriums.models import Allocation, Booking, Feedback, Participant
+    from tests.sanatoriums.factories import BatchFactory, RouteFactory
+
+    route = RouteFactory(sanatorium=base)
+    batch = BatchFactory(route=route)
+    allocation = Allocation.objects.create(batch=batch, federation=federation, places=20)
+    booking = Booking.objects.create(batch=batch, organisation=organisation, headcount=5)
+    participant = Participant.objects.create(booking=booking, member=member)
+    feedback = Feedback.objects.create(participant=participant, rating=5)
+    return {
+        "route": route,
+        "batch": batch,
+        "allocation": allocation,
+        "booking": booking,
+        "participant": participant,
+        "feedback": feedback,
+    }
 
 
 def _users(request):

@@ -83,6 +83,7 @@ def hz_records(agreement, hz, nb, hz_staff):
         "competitions.competition": competition,
         "competitions.event": EventFactory(competition=competition, name="杭州工种"),
         "members.staffprofile": hz_staff.staff_profile,
+        **_places_records(hz, hz_staff.staff_profile.organisation),
     }
     # --- liaison ---
     meeting = MeetingFactory(host_federation=hz, title="杭州内部会议")
@@ -91,6 +92,25 @@ def hz_records(agreement, hz, nb, hz_staff):
     records["cooperation.actionitem"] = ActionItemFactory(outcome__meeting=meeting)
     assert set(records) == {f"{a}.{m}" for a, m in HISTORY_ADMINS}
     return records
+
+
+def _places_records(hz, organisation):
+    """HZ's route, batch, allocation, booking and a participant's feedback."""
+    from sanatoriums.models import Allocation, Booking, Feedback, Participant
+    from tests.sanatoriums.factories import BatchFactory, RouteFactory, SanatoriumFactory
+
+    batch = BatchFactory(route=RouteFactory(sanatorium=SanatoriumFactory(federation=hz)))
+    booking = Booking.objects.create(batch=batch, organisation=organisation, headcount=2)
+    participant = Participant.objects.create(
+        booking=booking, member=MemberFactory(organisation=organisation)
+    )
+    return {
+        "sanatoriums.route": batch.route,
+        "sanatoriums.batch": batch,
+        "sanatoriums.allocation": Allocation.objects.create(batch=batch, federation=hz, places=9),
+        "sanatoriums.booking": booking,
+        "sanatoriums.feedback": Feedback.objects.create(participant=participant, rating=4),
+    }
 
 
 def _history_urls(obj):

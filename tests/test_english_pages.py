@@ -220,6 +220,20 @@ def _records():
         "referral": list(
             {r.status: r for r in Referral.objects.order_by("from_federation", "pk")}.values()
         ),
+        **_places_records(),
+    }
+
+
+def _places_records():
+    from sanatoriums.models import Batch, Booking, Route
+
+    return {
+        "route": list(Route.objects.all()[:1]),
+        "batch": list(Batch.objects.filter(status="finished")[:1])
+        + list(Batch.objects.filter(eligibility="award_winners")[:1])
+        + list(Batch.objects.filter(bookings__status="waiting").distinct()[:1]),
+        "booking": list(Booking.objects.filter(batch__status="finished")[:1])
+        + list(Booking.objects.filter(status="waiting")[:1]),
     }
 
 
