@@ -142,6 +142,8 @@ def format_figure(value, unit: str) -> str:
         return "—"
     if unit == "%":
         return f"{value:g} %"
+    if unit == "rating":
+        return pgettext("a rating out of five", "%(rating)s / 5") % {"rating": f"{value:g}"}
     if unit == "days":
         return pgettext("a number of days", "%(days)s d") % {"days": f"{value:g}"}
     return f"{value:g}" if isinstance(value, float) else str(value)

@@ -589,3 +589,56 @@ def test_a_leader_sees_a_waiting_referral_but_cannot_open_it(
     client.force_login(nb_staff)
     page = client.get(URL).content.decode()
     assert f'href="{waiting.get_absolute_url()}"' in page
+
+
+# --- places ------------------------------------------------------------------------------
+
+
+def test_places_figures_per_federation(hz_leader, hz, nb, hz_org, nb_org, agreement):
+    from sanatoriums.models import Batch, Booking, Feedback, Participant
+    from tests.sanatoriums.factories import BatchFactory, RouteFactory, allocate
+
+    base = SanatoriumFactory(federation=hz)
+    finished = BatchFactory(
+        route=RouteFactory(sanatorium=base),
+        start_date=datetime.date(2025, 5, 10),
+        end_date=datetime.date(2025, 5, 14),
+        signup_deadline=datetime.date(2025, 4, 30),
+        status=Batch.Status.FINISHED,
+    )
+    allocate(finished, hz, 10)
+    allocate(finished, nb, 20)
+    nb_group = Booking.objects.create(
+        batch=finished, organisation=nb_org, headcount=12, status=Booking.Status.CONFIRMED
+    )
+    Booking.objects.create(
+        batch=finished, organisation=nb_org, headcount=8, status=Booking.Status.WAITING
+    )
+    hz_group = Booking.objects.create(
+        batch=finished, organisation=hz_org, headcount=5, status=Booking.Status.CONFIRMED
+    )
+    nb_people = [
+        Participant.objects.create(booking=nb_group, member=MemberFactory(organisation=nb_org))
+        for _n in range(3)
+    ]
+    for _member in range(2):
+        Participant.objects.create(booking=hz_group, member=MemberFactory(organisation=hz_org))
+    Feedback.objects.create(participant=nb_people[0], rating=4, entered_by=hz_leader)
+    Feedback.objects.create(participant=nb_people[1], rating=5, entered_by=hz_leader)
+    # A batch of 2026: not in 2025's figures.
+    later = BatchFactory(
+        route=RouteFactory(sanatorium=base),
+        start_date=datetime.date(2026, 5, 10),
+        end_date=datetime.date(2026, 5, 14),
+        signup_deadline=datetime.date(2026, 4, 30),
+    )
+    allocate(later, nb, 7)
+
+    board = dashboard.build_dashboard(hz_leader, YEAR)
+    wellbeing = figures(board, "wellbeing")
+    assert wellbeing["Places allocated to it"] == {"HZ": 10, "NB": 20}
+    # The waiting list does not count against places.
+    assert wellbeing["Places booked"] == {"HZ": 5, "NB": 12}
+    assert wellbeing["Places used"] == {"HZ": 2, "NB": 3}
+    assert wellbeing["Members who visited the partner's bases"] == {"HZ": 0, "NB": 3}
+    assert wellbeing["Average feedback rating"] == {"HZ": None, "NB": 4.5}
