@@ -642,3 +642,32 @@ def test_places_figures_per_federation(hz_leader, hz, nb, hz_org, nb_org, agreem
     assert wellbeing["Places used"] == {"HZ": 2, "NB": 3}
     assert wellbeing["Members who visited the partner's bases"] == {"HZ": 0, "NB": 3}
     assert wellbeing["Average feedback rating"] == {"HZ": None, "NB": 4.5}
+
+
+# seed_demo runs with DEBUG on, which logs its many queries: Django warns that it keeps the last.
+@pytest.mark.filterwarnings("ignore:Limit for query logging exceeded")
+def test_query_count_is_the_same_at_1x_and_10x_demo_data(client, settings):
+    """The issue's measure: the demo data, then ten times as much, the same queries."""
+    from django.core.management import call_command
+
+    from members.models import User
+
+    settings.DEBUG = True  # seed_demo refuses otherwise
+    call_command("seed_demo", password="demo-pass-123", verbosity=0)
+    settings.DEBUG = False
+    client.force_login(User.objects.get(username="leader"))
+    this_year = timezone.localdate().year
+
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, {"year": this_year}).status_code == 200
+        return len(captured.captured_queries)
+
+    once = queries()
+    members = Member.objects.count()
+    settings.DEBUG = True
+    call_command("seed_demo", scale=10, password="demo-pass-123", verbosity=0)
+    settings.DEBUG = False
+    assert Member.objects.count() >= 5 * members  # the data did grow
+    assert queries() == once
