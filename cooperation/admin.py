@@ -365,6 +365,7 @@ class ReferralAdmin(ServiceWritesAdminMixin, FederationScopedAdmin):
         "submitted_at",
         "acknowledge_by",
         "acknowledged_at",
+        "resolved_at",
         "forwarded_to",
         "outcome",
         "reason",

@@ -1278,6 +1278,12 @@ class Referral(models.Model):
         help_text=_("The last day (Shanghai time) for the receiving federation to answer."),
     )
     acknowledged_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(
+        _("resolved at"),
+        null=True,
+        blank=True,
+        help_text=_("When the outcome was recorded: the dashboard's days to resolve."),
+    )
     forwarded_to = models.ForeignKey(
         "members.Organisation",
         verbose_name=_("forwarded to"),

@@ -55,6 +55,9 @@ def reports_on(user, obj):
 declare("cooperation.add_progressupdate", roles=EDITORS, object_rule=reports_on)
 
 
+# --- dashboard ---
+# The leaders' dashboard: figures of the shared records, for every reading role.
+declare("cooperation.view_dashboard", roles=READERS)
 # --- liaison ---
 #
 # Contacts and meetings are changed by staff of their own (the host) federation; outcomes are

@@ -665,7 +665,7 @@ def referral_create(
     referral.status = ReferralStatus.SUBMITTED
     referral.submitted_at = submitted_at or timezone.now()
     referral.acknowledge_by = referral_deadline(referral.submitted_at)
-    referral.acknowledged_at = None
+    referral.acknowledged_at = referral.resolved_at = None
     referral.forwarded_to = None
     referral.outcome = referral.reason = ""
     if referral.created_by_id is None:
@@ -712,6 +712,7 @@ _REFERRAL_WORKFLOW_FIELDS = (
     "submitted_at",
     "acknowledge_by",
     "acknowledged_at",
+    "resolved_at",
     "forwarded_to_id",
     "outcome",
     "reason",
@@ -830,6 +831,7 @@ def referral_resolve(*, actor, referral: Referral, outcome: str) -> Referral:
 
     def change(row):
         row.outcome = outcome
+        row.resolved_at = timezone.now()
 
     return _referral_step(
         actor=actor,

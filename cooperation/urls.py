@@ -22,6 +22,8 @@ urlpatterns = [
         views.agreement_document_download,
         name="agreement_document",
     ),
+    path("dashboard/", views.dashboard_show, name="dashboard"),
+    path("dashboard/export.xlsx", views.dashboard_export, name="dashboard_export"),
     path("venues/", views.venue_list, name="venues"),
     path("venues/new/", views.venue_create, name="venue_create"),
     path("venues/<int:pk>/", views.venue_detail, name="venue"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from cooperation import services
+from cooperation import dashboard, services
 from cooperation.calendar import meetings_calendar
 from cooperation.filters import (
     ContactFilterSet,
@@ -1182,3 +1182,69 @@ def project_export(request):
         name="projects",
         federation_of=lambda p: p.lead_federation_id,
     )
+
+
+# --- dashboard ---------------------------------------------------------------------------
+
+
+def _dashboard_year(request):
+    """The year asked for (?year=2026), this year when none or a nonsense one is asked."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return today().year
+    return year if 2000 <= year <= 2100 else today().year
+
+
+@login_required
+@permission_required("cooperation.view_dashboard", raise_exception=True)
+def dashboard_show(request):
+    board = dashboard.build_dashboard(request.user, _dashboard_year(request))
+    federations = board.federations
+    tiles = []
+    for tile, data in board.tiles:
+        tiles.append(
+            {
+                "tile": tile,
+                "figures": [
+                    {
+                        "label": dashboard.label_text(figure.label),
+                        "cells": [
+                            dashboard.format_figure(figure.value(f.pk), figure.unit)
+                            for f in federations
+                        ],
+                        "total": dashboard.format_figure(
+                            figure.total_of([f.pk for f in federations]), figure.unit
+                        ),
+                    }
+                    for figure in data.figures
+                ],
+                "charts": [
+                    dashboard.chart_view(f"chart-{tile.key}-{index}", chart, federations)
+                    for index, chart in enumerate(data.charts)
+                ],
+            }
+        )
+    return render(
+        request,
+        "cooperation/dashboard.html",
+        {
+            "board": board,
+            "tiles": tiles,
+            "federations": federations,
+            "attention": dashboard.attention_items(board),
+            "years": dashboard.selectable_years(request.user, today()),
+        },
+    )
+
+
+@login_required
+@permission_required("cooperation.view_dashboard", raise_exception=True)
+def dashboard_export(request):
+    board = dashboard.build_dashboard(request.user, _dashboard_year(request))
+    response = HttpResponse(
+        dashboard.dashboard_workbook(board),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{board.year}.xlsx"'
+    return response

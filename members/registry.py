@@ -6,7 +6,8 @@ so never imports another app, and a new app plugs in without changing it.
   agreements); without it, no federation has partners;
 - `demo_seeders`: the app's part of `seed_demo`, in the order given;
 - `member_sections`: a section of the member's page (titles from competitions, say);
-- `dashboard_tiles`: the leaders' dashboard, later.
+- `dashboard_tiles`: the tiles of the leaders' dashboard, each app's from its own
+  `tiles.py` (found like `portal.py`; see members.dashboard for what a tile returns).
 """
 
 from __future__ import annotations
@@ -33,12 +34,25 @@ class MemberSection:
     context: Callable[..., dict | None]
 
 
+@dataclass(order=True)
+class DashboardTile:
+    """One tile of the leaders' dashboard: `compute(period)` (a members.dashboard.Period)
+    returns a members.dashboard.TileData from aggregate queries only — a fixed number of
+    queries, however many rows there are."""
+
+    order: int
+    key: str = field(compare=False)
+    title: Any = field(compare=False)
+    compute: Callable[..., Any] = field(compare=False)
+    icon: str = field(default="bar-chart", compare=False)
+
+
 @dataclass
 class Registry:
     partners: Callable[..., set[int]] | None = None
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     member_sections: list[MemberSection] = field(default_factory=list)
-    dashboard_tiles: list[Any] = field(default_factory=list)
+    dashboard_tiles: list[DashboardTile] = field(default_factory=list)
 
     def register_partners(self, source):
         """`source(federation_id, on)` → ids of the federations sharing records with it on
@@ -61,9 +75,21 @@ class Registry:
 
         return decorator
 
+    def register_tile(self, order, *, key, title, icon="bar-chart"):
+        """Register `compute(period)` as a dashboard tile; tiles show in `order`."""
+
+        def decorator(compute):
+            self.dashboard_tiles = [tile for tile in self.dashboard_tiles if tile.key != key]
+            self.dashboard_tiles.append(DashboardTile(order, key, title, compute, icon))
+            self.dashboard_tiles.sort()
+            return compute
+
+        return decorator
+
 
 registry = Registry()
 
 
 def autodiscover():
     autodiscover_modules("portal")
+    autodiscover_modules("tiles")

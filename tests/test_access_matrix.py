@@ -210,6 +210,8 @@ ROUTES: dict[str, Route] = {
     "cooperation:venue_update": Route(
         "venue", get=perm("cooperation.change_venue"), post=perm("cooperation.change_venue")
     ),
+    "cooperation:dashboard": Route(get=perm("cooperation.view_dashboard")),
+    "cooperation:dashboard_export": Route(get=perm("cooperation.view_dashboard")),
     # --- liaison ---
     "cooperation:meetings": Route(get=perm("cooperation.view_meeting")),
     "cooperation:meeting_create": Route(
