@@ -758,3 +758,21 @@ def seed_referrals(*, federations, scale):
                 referral = getattr(services, f"referral_{step}")(
                     actor=users.get(username), referral=referral, **kwargs
                 )
+            _backdate_answers(referral, moment, late=index % 4 == 3)
+
+
+def _backdate_answers(referral, submitted_at, *, late):
+    """The services stamp an answer and an outcome with the moment they are recorded; in the
+    demo those steps happened over the days after the submission (most answered the next
+    day, every fourth one late), so that the dashboard's on-time share and days to resolve
+    look like a real year. Only the two moments change: the history keeps its steps."""
+    from cooperation.models import Referral
+
+    stamps = {}
+    if referral.acknowledged_at is not None:
+        stamps["acknowledged_at"] = submitted_at + datetime.timedelta(days=5 if late else 1)
+    if referral.resolved_at is not None:
+        span = (timezone.now() - submitted_at) / 2
+        stamps["resolved_at"] = max(submitted_at + span, submitted_at + datetime.timedelta(days=2))
+    if stamps:
+        Referral.objects.filter(pk=referral.pk).update(**stamps)
