@@ -566,9 +566,11 @@ class ImportJobStatus(models.TextChoices):
 
 
 def import_file_name(instance, filename):
-    from members.uploads import generated_name
+    # Like every stored file: a random name with the extension of what the content is (an
+    # .xlsx or .csv has no signature of its own and is stored as .bin).
+    from members.uploads import upload_name
 
-    return generated_name("imports", None)
+    return upload_name("imports", instance.file)
 
 
 class ImportJob(models.Model):
