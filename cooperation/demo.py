@@ -768,11 +768,13 @@ def _backdate_answers(referral, submitted_at, *, late):
     look like a real year. Only the two moments change: the history keeps its steps."""
     from cooperation.models import Referral
 
+    now = timezone.now()
     stamps = {}
     if referral.acknowledged_at is not None:
-        stamps["acknowledged_at"] = submitted_at + datetime.timedelta(days=5 if late else 1)
+        answered = submitted_at + datetime.timedelta(days=5 if late else 1)
+        stamps["acknowledged_at"] = min(answered, now)
     if referral.resolved_at is not None:
-        span = (timezone.now() - submitted_at) / 2
-        stamps["resolved_at"] = max(submitted_at + span, submitted_at + datetime.timedelta(days=2))
+        resolved = submitted_at + max((now - submitted_at) / 2, datetime.timedelta(days=2))
+        stamps["resolved_at"] = min(resolved, now)
     if stamps:
         Referral.objects.filter(pk=referral.pk).update(**stamps)

@@ -1307,8 +1307,8 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ReferralQuerySet.as_manager()
-    # When it was answered is the time of the history row that answered it.
-    history = HistoricalRecords(excluded_fields=["updated_at", "acknowledged_at"])
+    # When it was answered or resolved is the time of the history row that did it.
+    history = HistoricalRecords(excluded_fields=["updated_at", "acknowledged_at", "resolved_at"])
 
     class Meta:
         verbose_name = _("referral")
