@@ -80,7 +80,10 @@ def test_project_journey(browser, live_server, demo, tmp_path):
     assert nb.get_by_text("进展动态已添加。").is_visible()
     timeline = nb.locator(".portal-timeline")
     assert timeline.get_by_text("共 48 名焊工报名参赛").is_visible()
-    assert timeline.locator("img.portal-thumb").evaluate("img => img.naturalWidth") == 120
+    thumb = timeline.locator("img.portal-thumb")
+    # The thumbnail is a second request: on a busy machine it may still be on its way.
+    thumb.evaluate("img => img.complete || new Promise(done => img.addEventListener('load', done))")
+    assert thumb.evaluate("img => img.naturalWidth") == 120
 
     # the lead sees the partner's update on its page
     hz.goto(project_url)
