@@ -7,8 +7,9 @@ own `full_clean` (lengths, the e-mail address) and written one by one through
 the same person when the name and the department are the same in the importing federation
 (the model has no unique key; that is how the directory tells two people apart). What is
 compared against — the federation's contacts and the levels by code and label — is loaded
-once. The counterpart is not imported: it is chosen on the contact's page, and an update
-keeps it.
+once. The headers of the directory's own export are accepted too, so that an exported file
+comes back in with "update existing". The counterpart is not imported: it is chosen on the
+contact's page, and an update keeps it.
 """
 
 from __future__ import annotations
@@ -66,11 +67,11 @@ class ContactImport(ImportSpec):
     )
     columns = (
         Column("name", "姓名", ("name",), help=gettext_lazy("The contact's full name.")),
-        Column("level", "层级", ("level",), help=lazy(_level_help, str)()),
+        Column("level", "层级", ("level", "级别"), help=lazy(_level_help, str)()),
         Column(
             "department",
             "部门",
-            ("department", "department or union"),
+            ("department", "department or union", "部门或工会"),
             required=False,
             help=gettext_lazy("The department or union; with the name, it tells contacts apart."),
         ),
@@ -78,11 +79,11 @@ class ContactImport(ImportSpec):
         Column(
             "phone",
             "电话",
-            ("work telephone", "telephone", "phone"),
+            ("work telephone", "telephone", "phone", "工作电话"),
             required=False,
             help=gettext_lazy("A work number: staff of both federations read it."),
         ),
-        Column("email", "邮箱", ("email", "e-mail"), required=False),
+        Column("email", "邮箱", ("email", "e-mail", "电子邮箱"), required=False),
     )
 
     def prepare(self, ctx: Context) -> None:
