@@ -53,3 +53,7 @@ def seed_demo_referrals(*, federations, scale, rng):
     from cooperation import demo
 
     demo.seed_referrals(federations=federations, scale=scale)
+
+
+# --- excel --- liaison contacts are importable (members.imports)
+from cooperation import imports as _imports  # noqa: E402, F401

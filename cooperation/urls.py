@@ -47,6 +47,7 @@ urlpatterns += [
     path("liaison/meetings/<int:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path("liaison/contacts/", views.contact_list, name="contacts"),
     path("liaison/contacts/new/", views.contact_create, name="contact_create"),
+    path("liaison/contacts/export/", views.contact_export, name="contacts_export"),  # --- excel ---
     path("liaison/contacts/<int:pk>/edit/", views.contact_update, name="contact_update"),
     path("liaison/actions/", views.action_item_list, name="action_items"),
     path(

@@ -1184,6 +1184,40 @@ def project_export(request):
     )
 
 
+# --- excel --- the liaison directory as .xlsx or .csv (members.exports)
+
+
+def _counterpart(contact):
+    other = contact.counterpart
+    return f"{other.name} · {other.federation.display_short}" if other else ""
+
+
+CONTACT_EXPORT_COLUMNS = [
+    ExportColumn(_lazy("Name"), lambda c: c.name),
+    ExportColumn(_lazy("Federation"), lambda c: c.federation.display_name),
+    ExportColumn(_lazy("Level"), lambda c: c.get_level_display()),
+    ExportColumn(_lazy("Department or union"), lambda c: c.department),
+    ExportColumn(_lazy("Position"), lambda c: c.title),
+    ExportColumn(_lazy("Work telephone"), lambda c: c.phone),
+    ExportColumn(_lazy("Email"), lambda c: c.email),
+    ExportColumn(_lazy("Counterpart"), _counterpart),
+]
+
+
+@login_required
+@permission_required("cooperation.view_contact", raise_exception=True)
+def contact_export(request):
+    """The liaison directory as the user filtered it, within their scope. Its telephones
+    are work numbers, shown to both parties' staff on the page too: nothing is masked."""
+    contacts = (
+        Contact.objects.for_user(request.user)
+        .select_related("federation", "counterpart__federation")
+        .in_level_order()
+    )
+    filterset = ContactFilterSet(request.GET, contacts, request=request)
+    return export_response(request, filterset.qs, CONTACT_EXPORT_COLUMNS, name="contacts")
+
+
 # --- dashboard ---------------------------------------------------------------------------
 
 

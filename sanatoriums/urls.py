@@ -31,6 +31,7 @@ urlpatterns += [
     path("manage/batches/<int:pk>/status/", views.batch_status, name="batch_status"),
     path("manage/batches/<int:pk>/participants/", views.participant_list, name="participants"),
     path("bookings/", views.booking_list, name="bookings"),
+    path("bookings/export/", views.booking_export, name="bookings_export"),  # --- excel ---
     path("bookings/new/<int:pk>/", views.booking_create, name="booking_create"),
     path("bookings/<int:pk>/", views.booking_detail, name="booking"),
     path(

@@ -17,12 +17,15 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from members.access import get_object_for_user, may_create
+from members.exports import ExportColumn, export_response
 from members.files import private_file_response
 from members.filters import paginate
 from members.history import history_entries
+from members.masking import mask_id_number, mask_mobile
 from members.models import Federation, Member, Organisation
 from members.scoping import can_see_personal_data, personal_data_shown, user_scope
 from members.web import error_messages, show_on_form
@@ -859,3 +862,58 @@ def feedback_save(request, pk):
     else:
         messages.success(request, _("The feedback was saved."))
     return redirect(booking)
+
+
+# --- excel --- the bookings as .xlsx or .csv (members.exports)
+
+# gettext_lazy by its own name: makemessages does not know an alias such as `_lazy`.
+BOOKING_EXPORT_COLUMNS = [
+    ExportColumn(gettext_lazy("Federation"), lambda b: b.federation.display_name),
+    ExportColumn(gettext_lazy("Organisation"), lambda b: b.organisation.display_name),
+    ExportColumn(gettext_lazy("Base"), lambda b: b.batch.route.sanatorium.name),
+    ExportColumn(gettext_lazy("Route"), lambda b: b.batch.route.name),
+    ExportColumn(gettext_lazy("Start date"), lambda b: b.batch.start_date),
+    ExportColumn(gettext_lazy("End date"), lambda b: b.batch.end_date),
+    ExportColumn(gettext_lazy("Status"), lambda b: b.get_status_display()),
+    ExportColumn(gettext_lazy("Headcount"), lambda b: b.headcount),
+    ExportColumn(gettext_lazy("Group leader"), lambda b: b.contact_name),
+    ExportColumn(gettext_lazy("Booked at"), lambda b: b.created_at),
+    ExportColumn(gettext_lazy("Participant"), lambda b: b.participant_name),
+    ExportColumn(gettext_lazy("Member card number"), lambda b: b.participant_card),
+    ExportColumn(
+        gettext_lazy("Resident ID number"),
+        lambda b: b.participant_id_number,
+        personal=mask_id_number,
+    ),
+    ExportColumn(
+        gettext_lazy("Mobile number"), lambda b: b.participant_mobile, personal=mask_mobile
+    ),
+]
+
+
+@login_required
+@permission_required("sanatoriums.view_booking", raise_exception=True)
+def booking_export(request):
+    """The bookings as the user filtered them, within their scope: one row per participant
+    (a group with no one named yet in a row of its own), the participants joined in by one
+    left join rather than read group by group. ID and mobile numbers are masked unless the
+    user is staff of the participant's own federation (the partner who owns the base reads
+    the groups, masked)."""
+    bookings = Booking.objects.for_user(request.user).select_related(
+        "batch__route__sanatorium", "organisation", "federation"
+    )
+    filterset = BookingFilterSet(request.GET, bookings, request=request)
+    rows = filterset.qs.annotate(
+        participant_name=F("participants__member__name"),
+        participant_card=F("participants__member__card_number"),
+        participant_id_number=F("participants__member__id_number"),
+        participant_mobile=F("participants__member__mobile"),
+        participant_federation_id=F("participants__member__federation_id"),
+    ).order_by("-created_at", "-pk", "participant_name")
+    return export_response(
+        request,
+        rows,
+        BOOKING_EXPORT_COLUMNS,
+        name="bookings",
+        federation_of=lambda b: b.participant_federation_id,
+    )

@@ -228,6 +228,7 @@ ROUTES: dict[str, Route] = {
     "cooperation:meeting_minutes": Route("meeting", get=perm("cooperation.view_meeting")),
     "cooperation:meeting_ics": Route("meeting", get=perm("cooperation.view_meeting")),
     "cooperation:contacts": Route(get=perm("cooperation.view_contact")),
+    "cooperation:contacts_export": Route(get=perm("cooperation.view_contact")),  # --- excel ---
     "cooperation:contact_create": Route(
         get=_own_federation_and("cooperation.add_contact"),
         post=_own_federation_and("cooperation.add_contact"),
@@ -326,6 +327,7 @@ ROUTES: dict[str, Route] = {
     "sanatoriums:batch_status": Route("batch", post=perm("sanatoriums.change_batch")),
     "sanatoriums:participants": Route("batch", get=perm("sanatoriums.view_batch")),
     "sanatoriums:bookings": Route(get=perm("sanatoriums.view_booking")),
+    "sanatoriums:bookings_export": Route(get=perm("sanatoriums.view_booking")),  # --- excel ---
     "sanatoriums:booking_create": Route("batch", get=_books, post=_books),
     "sanatoriums:booking": Route("booking", get=perm("sanatoriums.view_booking")),
     "sanatoriums:booking_participants": Route("booking", post=perm("sanatoriums.change_booking")),

@@ -48,6 +48,8 @@ NOT_PAGES = {
     # --- excel --- spreadsheets and JSON
     "members:export",
     "cooperation:projects_export",
+    "cooperation:contacts_export",
+    "sanatoriums:bookings_export",
     "imports:template",
     "imports:job_status",
     "imports:job_errors",
