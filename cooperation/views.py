@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cooperation import dashboard, services
@@ -1153,20 +1153,20 @@ def _delayed(project):
 
 
 PROJECT_EXPORT_COLUMNS = [
-    ExportColumn(_lazy("Title"), lambda p: p.title),
-    ExportColumn(_lazy("Common"), lambda p: p.pillar),
-    ExportColumn(_lazy("Lead federation"), lambda p: p.lead_federation.display_name),
+    ExportColumn(gettext_lazy("Title"), lambda p: p.title),
+    ExportColumn(gettext_lazy("Common"), lambda p: p.pillar),
+    ExportColumn(gettext_lazy("Lead federation"), lambda p: p.lead_federation.display_name),
     ExportColumn(
-        _lazy("Partner federations"),
+        gettext_lazy("Partner federations"),
         lambda p: join_names(p.partner_federations.all(), "display_name"),
     ),
-    ExportColumn(_lazy("Responsible department"), lambda p: p.department),
-    ExportColumn(_lazy("Status"), lambda p: p.get_status_display()),
-    ExportColumn(_lazy("Delayed"), _delayed),
-    ExportColumn(_lazy("Planned start"), lambda p: p.planned_start),
-    ExportColumn(_lazy("Planned end"), lambda p: p.planned_end),
-    ExportColumn(_lazy("Target beneficiaries"), lambda p: p.target_beneficiaries),
-    ExportColumn(_lazy("Actual beneficiaries"), lambda p: p.actual_beneficiaries),
+    ExportColumn(gettext_lazy("Responsible department"), lambda p: p.department),
+    ExportColumn(gettext_lazy("Status"), lambda p: p.get_status_display()),
+    ExportColumn(gettext_lazy("Delayed"), _delayed),
+    ExportColumn(gettext_lazy("Planned start"), lambda p: p.planned_start),
+    ExportColumn(gettext_lazy("Planned end"), lambda p: p.planned_end),
+    ExportColumn(gettext_lazy("Target beneficiaries"), lambda p: p.target_beneficiaries),
+    ExportColumn(gettext_lazy("Actual beneficiaries"), lambda p: p.actual_beneficiaries),
 ]
 
 
@@ -1193,14 +1193,14 @@ def _counterpart(contact):
 
 
 CONTACT_EXPORT_COLUMNS = [
-    ExportColumn(_lazy("Name"), lambda c: c.name),
-    ExportColumn(_lazy("Federation"), lambda c: c.federation.display_name),
-    ExportColumn(_lazy("Level"), lambda c: c.get_level_display()),
-    ExportColumn(_lazy("Department or union"), lambda c: c.department),
-    ExportColumn(_lazy("Position"), lambda c: c.title),
-    ExportColumn(_lazy("Work telephone"), lambda c: c.phone),
-    ExportColumn(_lazy("Email"), lambda c: c.email),
-    ExportColumn(_lazy("Counterpart"), _counterpart),
+    ExportColumn(gettext_lazy("Name"), lambda c: c.name),
+    ExportColumn(gettext_lazy("Federation"), lambda c: c.federation.display_name),
+    ExportColumn(gettext_lazy("Level"), lambda c: c.get_level_display()),
+    ExportColumn(gettext_lazy("Department or union"), lambda c: c.department),
+    ExportColumn(gettext_lazy("Position"), lambda c: c.title),
+    ExportColumn(gettext_lazy("Work telephone"), lambda c: c.phone),
+    ExportColumn(gettext_lazy("Email"), lambda c: c.email),
+    ExportColumn(gettext_lazy("Counterpart"), _counterpart),
 ]
 
 

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members import notifications, services
@@ -156,15 +156,17 @@ def inbox_read_all(request):
 # --- excel --- the member list as .xlsx or .csv (members.exports)
 
 MEMBER_EXPORT_COLUMNS = [
-    ExportColumn(_lazy("Name"), lambda m: m.name),
-    ExportColumn(_lazy("Member card number"), lambda m: m.card_number),
-    ExportColumn(_lazy("Federation"), lambda m: m.federation.display_name),
-    ExportColumn(_lazy("Organisation"), lambda m: m.organisation.display_name),
-    ExportColumn(_lazy("Gender"), lambda m: m.get_gender_display()),
-    ExportColumn(_lazy("Resident ID number"), lambda m: m.id_number, personal=mask_id_number),
-    ExportColumn(_lazy("Mobile number"), lambda m: m.mobile, personal=mask_mobile),
-    ExportColumn(_lazy("Employment form"), lambda m: m.get_employment_form_display()),
-    ExportColumn(_lazy("Join date"), lambda m: m.join_date),
+    ExportColumn(gettext_lazy("Name"), lambda m: m.name),
+    ExportColumn(gettext_lazy("Member card number"), lambda m: m.card_number),
+    ExportColumn(gettext_lazy("Federation"), lambda m: m.federation.display_name),
+    ExportColumn(gettext_lazy("Organisation"), lambda m: m.organisation.display_name),
+    ExportColumn(gettext_lazy("Gender"), lambda m: m.get_gender_display()),
+    ExportColumn(
+        gettext_lazy("Resident ID number"), lambda m: m.id_number, personal=mask_id_number
+    ),
+    ExportColumn(gettext_lazy("Mobile number"), lambda m: m.mobile, personal=mask_mobile),
+    ExportColumn(gettext_lazy("Employment form"), lambda m: m.get_employment_form_display()),
+    ExportColumn(gettext_lazy("Join date"), lambda m: m.join_date),
 ]
 
 
