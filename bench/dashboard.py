@@ -1,0 +1,156 @@
+"""The leaders' dashboard under gunicorn on PostgreSQL, beside a trivial view.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_dashboard \\
+        .venv/bin/python bench/dashboard.py [--requests 40]
+
+The script drops and creates the database it is given (use a scratch one), migrates it,
+seeds the demo data (1×), serves the portal with config/gunicorn.conf.py, signs the leader
+in and times REQUESTS sequential requests of `/dashboard/` and of `/healthz` (the trivial
+view: one query), first with the dashboard's cache warm, then with it off
+(DASHBOARD_CACHE_SECONDS=0). It then seeds ten times the data (`seed_demo --scale 10`) and
+measures again. It prints each median and its ratio to `/healthz` in the same run, and the
+10×/1× ratio with the cache off. Targets (issue 14): warm ≤ 5×, cache off at 10× ≤ 40×, and
+10× no more than 1.5× the 1× figure. A benchmark, not a test: it lives here, not in tests/.
+"""
+
+import argparse
+import http.cookiejar
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8766"))
+BASE = f"http://127.0.0.1:{PORT}"
+PASSWORD = "bench-pass-123"
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "bench-only-" + "x" * 40,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    "AXES_FAILURE_LIMIT": "1000",
+    "ACCESS_LOG": "false",
+    "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+    "GUNICORN_WORKERS": "2",
+}
+
+
+def manage(*args, env=ENV):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def fresh_database(url):
+    import psycopg
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]+", name or ""):
+        sys.exit(f"use a scratch database with a plain name, not {name!r}")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def serve(cache_seconds):
+    env = {**ENV, "DASHBOARD_CACHE_SECONDS": str(cache_seconds)}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "-c", "config/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("gunicorn did not start")
+
+
+def signed_in_opener(username):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{BASE}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
+    ).encode()
+    request = urllib.request.Request(
+        f"{BASE}/accounts/login/", data=data, headers={"Referer": f"{BASE}/accounts/login/"}
+    )
+    opener.open(request).read()
+    assert any(cookie.name == "sessionid" for cookie in jar), "sign-in failed"
+    return opener
+
+
+def median_ms(opener, path, requests):
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        with opener.open(f"{BASE}{path}") as response:
+            response.read()
+            assert response.status == 200, path
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def measure(label, requests):
+    rows = {}
+    for cache, seconds in (("warm", 300), ("off", 0)):
+        process = serve(seconds)
+        try:
+            opener = signed_in_opener("leader")
+            opener.open(f"{BASE}/dashboard/").read()  # warms the cache (when there is one)
+            trivial = median_ms(opener, "/healthz", requests)
+            board = median_ms(opener, "/dashboard/", requests)
+        finally:
+            process.terminate()
+            process.wait()
+        rows[cache] = (board, trivial)
+        print(
+            f"{label:>3}  cache {cache:<4}  /dashboard/ {board:7.1f} ms"
+            f"   /healthz {trivial:6.1f} ms   ratio {board / trivial:5.1f}×"
+        )
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=40)
+    options = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("set DATABASE_URL to a scratch PostgreSQL database")
+    fresh_database(url)
+    manage("migrate", "--noinput", "-v0")
+    manage("seed_demo", "--force", "--password", PASSWORD, "-v0")
+    once = measure("1×", options.requests)
+    manage("seed_demo", "--force", "--scale", "10", "-v0")
+    ten = measure("10×", options.requests)
+    warm = max(once["warm"][0] / once["warm"][1], ten["warm"][0] / ten["warm"][1])
+    off = ten["off"][0] / ten["off"][1]
+    growth = ten["off"][0] / once["off"][0]
+    print(
+        f"summary: warm ≤ {warm:.1f}× /healthz (target 5×); cache off at 10× {off:.1f}× "
+        f"(target 40×); 10×/1× with the cache off {growth:.2f} (target 1.5)"
+    )
+
+
+if __name__ == "__main__":
+    main()
