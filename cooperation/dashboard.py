@@ -39,6 +39,8 @@ class Dashboard:
     federations: list[Federation]
     tiles: list[tuple[object, TileData]]  # (registry tile, its data)
     computed_at: datetime.datetime
+    #: Names this computation of the figures: the page caches its rendering under it.
+    cache_key: str = ""
 
 
 def compared_federations(user) -> list[Federation]:
@@ -87,7 +89,8 @@ def build_dashboard(user, year: int) -> Dashboard:
         for tile in registry.dashboard_tiles
         if tile.key in cached["tiles"]
     ]
-    return Dashboard(year, federations, tiles, cached["computed_at"])
+    stamp = cached["computed_at"].timestamp()
+    return Dashboard(year, federations, tiles, cached["computed_at"], f"{key}:{stamp}")
 
 
 def month_names():

@@ -4,6 +4,9 @@ pages for projects, milestones, progress updates, venues and the agreement.
 Objects come through `get_object_for_user` (404 unless the user reads the object and holds
 the permission asked for); every write goes through cooperation.services."""
 
+import functools
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -1234,42 +1237,43 @@ def _dashboard_year(request):
 @permission_required("cooperation.view_dashboard", raise_exception=True)
 def dashboard_show(request):
     board = dashboard.build_dashboard(request.user, _dashboard_year(request))
-    federations = board.federations
-    tiles = []
-    for tile, data in board.tiles:
-        tiles.append(
-            {
-                "tile": tile,
-                "figures": [
-                    {
-                        "label": dashboard.label_text(figure.label),
-                        "cells": [
-                            dashboard.format_figure(figure.value(f.pk), figure.unit)
-                            for f in federations
-                        ],
-                        "total": dashboard.format_figure(
-                            figure.total_of([f.pk for f in federations]), figure.unit
-                        ),
-                    }
-                    for figure in data.figures
-                ],
-                "charts": [
-                    dashboard.chart_view(f"chart-{tile.key}-{index}", chart, federations)
-                    for index, chart in enumerate(data.charts)
-                ],
-            }
-        )
     return render(
         request,
         "cooperation/dashboard.html",
         {
             "board": board,
-            "tiles": tiles,
-            "federations": federations,
-            "attention": dashboard.attention_items(board),
+            # Callables: the template calls them only when its cached rendering of these
+            # figures (per computation and language) has run out.
+            "tiles": functools.partial(_dashboard_tiles, board),
+            "attention": functools.partial(dashboard.attention_items, board),
+            "federations": board.federations,
             "years": dashboard.selectable_years(request.user, today()),
+            "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
         },
     )
+
+
+def _dashboard_tiles(board):
+    federations = board.federations
+    ids = [f.pk for f in federations]
+    return [
+        {
+            "tile": tile,
+            "figures": [
+                {
+                    "label": dashboard.label_text(figure.label),
+                    "cells": [dashboard.format_figure(figure.value(pk), figure.unit) for pk in ids],
+                    "total": dashboard.format_figure(figure.total_of(ids), figure.unit),
+                }
+                for figure in data.figures
+            ],
+            "charts": [
+                dashboard.chart_view(f"chart-{tile.key}-{index}", chart, federations)
+                for index, chart in enumerate(data.charts)
+            ],
+        }
+        for tile, data in board.tiles
+    ]
 
 
 @login_required
