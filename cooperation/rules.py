@@ -5,7 +5,7 @@ update's own federation changes it); administrators manage agreements in the adm
 
 import rules
 
-from members.access import declare
+from members.access import changes, declare
 
 READERS = ("staff", "approver", "leader", "administrator")
 EDITORS = ("staff", "approver")
@@ -87,12 +87,12 @@ for codename in (
 def hosts_meeting(user, obj):
     """Outcomes (and the action items of tasks) are added by the meeting's host: asked of
     the meeting, or of an outcome (its meeting)."""
-    from cooperation.models import Meeting, MeetingOutcome
+    from cooperation.models import MeetingOutcome
 
     if obj is None:
         return True
     meeting = obj.meeting if isinstance(obj, MeetingOutcome) else obj
-    return Meeting.objects.editable_by(user).filter(pk=meeting.pk).exists()
+    return changes.test(user, meeting)  # the one rule for "changes this record"
 
 
 declare("cooperation.add_meetingoutcome", roles=EDITORS, object_rule=hosts_meeting)
