@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from config.health import healthz
 from cooperation.views import home
@@ -50,7 +52,10 @@ urlpatterns = [
     path("", include("cooperation.urls")),
     path("sanatoriums/", include("sanatoriums.urls")),
     path("competitions/", include("competitions.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch needs no CSRF token: it sets only the visitor's language cookie
+    # (a forged switch shows the other language, nothing more), and so the public pages,
+    # which are shared from the cache (members.pagecache), carry no token at all.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

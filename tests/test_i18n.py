@@ -62,3 +62,14 @@ def test_no_english_left_on_chinese_pages(client, hz_staff, hz_member):
         html = client.get(url).text
         for word in english_words:
             assert f">{word}<" not in html, (url, word)
+
+
+def test_language_switch_works_without_a_csrf_token():
+    """Public pages come from a shared cache and so carry no CSRF token: the switch, which
+    only sets the visitor's language cookie, must work without one."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
