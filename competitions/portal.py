@@ -21,3 +21,23 @@ def member_titles(request, member, show_personal):
             "recognised_by"
         )
     }
+
+
+# --- fast pages --- lists, a competition's page and its results show every record of the
+# app, and the entrants' names, organisations and honours.
+def _register_public_pages():
+    from django.apps import apps
+
+    from members.models import Federation, Honour, Member, Organisation
+
+    registry.register_public_area(
+        "competitions",
+        Federation,
+        Organisation,
+        Member,
+        Honour,
+        *apps.get_app_config("competitions").get_models(),
+    )
+
+
+_register_public_pages()

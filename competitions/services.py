@@ -29,6 +29,7 @@ from competitions.models import (
     Title,
     judge_candidates,
 )
+from members import pagecache
 from members.models import Member
 from members.scoping import user_scope
 from members.services import record_delete, record_save, require_perm
@@ -366,6 +367,7 @@ def scores_submit(*, actor, event: Event, values) -> int:
             raise ValidationError(errors)
         bulk_create_with_history(created, Score, default_user=actor)
         bulk_update_with_history(changed, Score, ["value", "updated_at"], default_user=actor)
+        pagecache.model_changed(Score)
     return len(created) + len(changed)
 
 
@@ -458,6 +460,7 @@ def _renumber(competition: Competition, *, actor) -> None:
         for entry, number in zip(live, numbers, strict=True):
             entry.number = number
         bulk_update_with_history(live, Entry, ["number"], default_user=actor)
+        pagecache.model_changed(Entry)
 
 
 def _competition_to_change(actor, competition: Competition) -> Competition:
@@ -558,6 +561,7 @@ def _publish(*, actor, competition: Competition, at) -> Competition:
                 titles.append(title)
     bulk_update_with_history(placed, Entry, RESULT_FIELDS, default_user=actor)
     titles = bulk_create_with_history(titles, Title, default_user=actor)
+    pagecache.model_changed(Title)
     host_ids = list(competition.hosts.values_list("pk", flat=True))
     Recognition = Title.recognised_by.through
     Recognition.objects.bulk_create(

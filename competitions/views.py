@@ -18,6 +18,7 @@ from competitions.models import Competition, Entry, Event, Score, ScoringPart
 from members.access import get_object_for_user
 from members.files import private_file_response
 from members.filters import paginate
+from members.pagecache import public_page
 from members.scoping import can_see_personal_data, personal_data_shown
 from members.spreadsheets import safe_cell
 from members.web import error_messages
@@ -63,6 +64,7 @@ def competition_rights(user, competition):
 # --- public pages -------------------------------------------------------------------------
 
 
+@public_page("competitions")
 def competition_list(request):
     competitions = (
         Competition.objects.visible_to(request.user)
@@ -74,6 +76,7 @@ def competition_list(request):
     return render(request, "competitions/competition_list.html", {"page": page})
 
 
+@public_page("competitions")
 def competition_detail(request, pk):
     competition = get_competition_for_user(request, pk)
     events = list(
@@ -146,6 +149,7 @@ def competition_rules(request, pk):
     )
 
 
+@public_page("competitions")
 def competition_results(request, pk):
     competition = get_competition_for_user(request, pk)
     events = _results_by_event(competition) if competition.is_published else []

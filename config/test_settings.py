@@ -30,3 +30,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tasks run at once, inside the test, instead of waiting for a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The public page cache is off, because a test's writes are never committed (so never
+# renew it); tests/test_page_cache.py turns it on, committing what it writes.
+PAGE_CACHE_SECONDS = 0

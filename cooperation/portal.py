@@ -57,3 +57,36 @@ def seed_demo_referrals(*, federations, scale, rng):
 
 # --- excel --- liaison contacts are importable (members.imports)
 from cooperation import imports as _imports  # noqa: E402, F401
+
+
+# --- fast pages --- the home page and a public project's page show projects with their
+# milestones, updates and attachments, the pillars and the agreements; an agreement (in
+# force or not) decides what the parties share, so it renders every public area afresh.
+def _register_public_pages():
+    from cooperation.models import (
+        Agreement,
+        AgreementPhase,
+        Attachment,
+        Milestone,
+        Pillar,
+        ProgressUpdate,
+        Project,
+    )
+    from members.models import Federation
+
+    registry.register_public_area(
+        "projects",
+        Federation,
+        Agreement,
+        AgreementPhase,
+        Pillar,
+        Project,
+        Milestone,
+        ProgressUpdate,
+        Attachment,
+    )
+    for area in ("sanatoriums", "competitions"):
+        registry.register_public_area(area, Agreement)
+
+
+_register_public_pages()

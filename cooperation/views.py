@@ -70,6 +70,7 @@ from members.exports import ExportColumn, export_response
 from members.files import private_file_response
 from members.filters import paginate
 from members.history import history_entries, history_entries_many
+from members.pagecache import public_page
 from members.scoping import can_see_personal_data, user_scope
 from members.web import error_messages, show_on_form
 
@@ -80,6 +81,7 @@ LATEST_PUBLIC_UPDATES = 6
 # --- public ------------------------------------------------------------------------------
 
 
+@public_page("projects")
 def home(request):
     """The public home page: the programme, its five commons with their figures, and the
     latest public progress. A fixed number of queries, however many projects there are."""
@@ -156,6 +158,7 @@ def project_list(request):
     )
 
 
+@public_page("projects")
 def project_detail(request, pk):
     """Staff of the agreement's parties get the working page; anyone else gets the public
     page of a public project, and 404 for any other."""

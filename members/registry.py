@@ -7,7 +7,9 @@ so never imports another app, and a new app plugs in without changing it.
 - `demo_seeders`: the app's part of `seed_demo`, in the order given;
 - `member_sections`: a section of the member's page (titles from competitions, say);
 - `dashboard_tiles`: the tiles of the leaders' dashboard, each app's from its own
-  `tiles.py` (found like `portal.py`; see members.dashboard for what a tile returns).
+  `tiles.py` (found like `portal.py`; see members.dashboard for what a tile returns);
+- `public_areas`: which models each area of public pages shows, so that a write of one
+  renders those pages afresh (members.pagecache).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Registry:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     member_sections: list[MemberSection] = field(default_factory=list)
     dashboard_tiles: list[DashboardTile] = field(default_factory=list)
+    public_areas: dict[str, set[str]] = field(default_factory=dict)
 
     def register_partners(self, source):
         """`source(federation_id, on)` → ids of the federations sharing records with it on
@@ -85,6 +88,12 @@ class Registry:
             return compute
 
         return decorator
+
+    def register_public_area(self, area, *models):
+        """The public pages of `area` (members.pagecache.public_page) show `models`: a
+        write of any of them through the services renders those pages afresh."""
+        for model in models:
+            self.public_areas.setdefault(model._meta.label_lower, set()).add(area)
 
 
 registry = Registry()

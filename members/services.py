@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from members import pagecache
 from members.models import Federation, Honour, Member, Organisation, StaffProfile, User
 from members.scoping import user_scope
 
@@ -44,6 +45,7 @@ def record_save(obj, *, actor, reason="", clean=True):
     if clean:
         obj.full_clean()
     obj.save()
+    pagecache.record_changed(obj)
     return obj
 
 
@@ -51,6 +53,7 @@ def record_delete(obj, *, actor, reason=""):
     obj._history_user = actor
     if reason:
         obj._change_reason = reason
+    pagecache.record_changed(obj)
     obj.delete()
 
 
@@ -157,6 +160,7 @@ def member_bulk_create(*, actor=None, members: list[Member], reason: str = "seed
             )
             for member in created:
                 require_perm(actor, "members.change_member", member)
+            pagecache.model_changed(Member)
     except PermissionDenied:
         for member in members:
             _forget_insert(member)

@@ -30,3 +30,18 @@ def member_trips(request, member, show_personal):
 
 # --- excel --- sanatorium bases are importable (members.imports)
 from sanatoriums import imports as _imports  # noqa: E402, F401
+
+
+# --- fast pages --- every record of the app may show on the directory or a base's page
+# (places left, ratings, recognitions), and so do the federations' names.
+def _register_public_pages():
+    from django.apps import apps
+
+    from members.models import Federation
+
+    registry.register_public_area(
+        "sanatoriums", Federation, *apps.get_app_config("sanatoriums").get_models()
+    )
+
+
+_register_public_pages()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps
 
+from members import pagecache
 from members.display import join_names, local_date
 from members.models import Federation, Honour, Member
 from members.scoping import partner_ids
@@ -394,6 +395,7 @@ def _move_booked(allocation_id, delta: int) -> None:
             Allocation.objects.filter(pk=allocation_id).update(
                 booked_places=F("booked_places") + delta
             )
+            pagecache.model_changed(Allocation)  # places left show on a base's page
     except IntegrityError:
         _refuse(_("There are not enough places left."), "oversold")
 
@@ -541,6 +543,7 @@ def allocation_set(*, actor, batch: Batch, federation, places: int, today=None) 
                 Batch.objects.filter(pk=locked.pk).update(
                     allocated_places=F("allocated_places") + (places - before)
                 )
+                pagecache.model_changed(Batch)
         except IntegrityError:
             _refuse(_("The allocations would exceed the batch's places."), "over_allocated")
         if places > before:

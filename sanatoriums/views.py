@@ -27,6 +27,7 @@ from members.filters import paginate
 from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
 from members.models import Federation, Member, Organisation
+from members.pagecache import public_page
 from members.scoping import can_see_personal_data, personal_data_shown, user_scope
 from members.web import error_messages, show_on_form
 from sanatoriums import services
@@ -128,6 +129,7 @@ def get_recognition_for_deciding(request, pk, recognitions):
 # --- public ----------------------------------------------------------------------------------
 
 
+@public_page("sanatoriums")
 def sanatorium_directory(request):
     """The public directory: which bases are open to me? Filters live in the URL."""
     filterset = DirectoryFilterSet(request.GET, Sanatorium.objects.active(), request=request)
@@ -142,6 +144,7 @@ def sanatorium_directory(request):
     )
 
 
+@public_page("sanatoriums")
 def sanatorium_detail(request, pk):
     sanatorium = get_sanatorium_for_user(request, pk)
     context = {
