@@ -192,8 +192,9 @@ def public_page(*areas: str):
 
 
 class PrivateWhenSignedInMiddleware:
-    """A signed-in user's pages are theirs: no proxy may keep them (`Cache-Control:
-    private`), whatever the view said."""
+    """A signed-in user's pages are theirs: a response that says nothing of caching is
+    `Cache-Control: private` for them, so that no proxy keeps it. A view that chose
+    (a public photo is `public`, a private file `no-store`) keeps its choice."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -201,14 +202,7 @@ class PrivateWhenSignedInMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            if "s-maxage" in response.get("Cache-Control", ""):
-                # patch_cache_control drops `public` for `private`; a shared age goes too.
-                response["Cache-Control"] = ", ".join(
-                    part
-                    for part in response["Cache-Control"].split(",")
-                    if not part.strip().startswith("s-maxage")
-                )
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response

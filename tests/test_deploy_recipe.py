@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,44 @@ def test_backups_keep_only_the_newest(tmp_path):
     assert all(re.fullmatch(r"portal-\d{8}T\d{6}Z", name) for name in kept)
     newest = Path(written[-1])
     assert sorted(p.name for p in newest.iterdir()) == ["SHA256SUMS", "database.dump", "media.tar"]
+
+
+# --- delivery: compressed pages, fingerprinted static files kept for a year -------------
+
+
+def test_nginx_compresses_the_pages_it_proxies():
+    """HTML is in every gzip_types list by default; gzip_proxied any extends compression to
+    the application's responses, whatever their caching headers say."""
+    assert re.search(r"^\s*gzip on;", NGINX, re.M)
+    assert re.search(r"^\s*gzip_proxied any;", NGINX, re.M)
+    assert re.search(r"^\s*gzip_vary on;", NGINX, re.M)
+
+
+def test_nginx_keeps_static_files_a_year_and_sends_them_compressed():
+    static = re.search(r"location /static/ \{(.*?)\}", NGINX, re.S).group(1)
+    assert 'Cache-Control "public, max-age=31536000, immutable"' in static
+    assert "gzip_static on;" in static
+
+
+def test_static_files_are_fingerprinted_and_immutable_in_production():
+    """Production's storage writes each file under a name holding its content's hash (and a
+    compressed copy beside it), which nginx (above) and whitenoise serve as immutable."""
+    production = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
+            "django.setup(); from django.conf import settings; "
+            "print(settings.STORAGES['staticfiles']['BACKEND'])",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "STATICFILES_STORAGE"},
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 50,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert production == "whitenoise.storage.CompressedManifestStaticFilesStorage"
