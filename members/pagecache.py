@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
@@ -44,6 +45,8 @@ from django.utils.cache import (
 from django.utils.translation import get_language
 
 from members.registry import registry
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version:{}"
 PAGE_KEY = "pagecache:page:{}"
@@ -71,7 +74,9 @@ def invalidate(*areas: str) -> None:
     for area in sorted(set(areas) - pending):
         callback = functools.partial(_bump, area)
         callback.page_area = area
-        transaction.on_commit(callback)
+        # robust: the change is committed; a cache that does not answer is logged, not
+        # turned into an error page for the user who made it.
+        transaction.on_commit(callback, robust=True)
 
 
 def record_changed(obj) -> None:
@@ -169,8 +174,12 @@ def public_page(*areas: str):
         def wrapper(request, *args, **kwargs):
             if not enabled() or not shareable(request):
                 return view(request, *args, **kwargs)
-            key = page_key(request, areas)
-            stored = cache.get(key)
+            try:
+                key = page_key(request, areas)
+                stored = cache.get(key)
+            except Exception:  # the cache is down: the page is still served, rendered
+                logger.exception("page cache unavailable")
+                return view(request, *args, **kwargs)
             if stored is not None:
                 return _from_cache(request, stored)
             response = view(request, *args, **kwargs)

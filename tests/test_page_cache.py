@@ -422,3 +422,24 @@ def test_off_when_the_cache_is_not_shared(settings, client, base):
     url = reverse("sanatoriums:directory")
     served(client, url)
     assert "X-Page-Cache" not in served(client, url)
+
+
+def test_a_cache_that_does_not_answer_still_serves_the_page(client, base, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    response = served(client, reverse("sanatoriums:detail", args=[base.pk]))
+    assert "X-Page-Cache" not in response and base.name in text(response)
+
+
+@commits
+def test_a_cache_that_does_not_answer_never_fails_the_write(base, hz_staff, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "set", down)
+    base.name = "照样保存的名字"
+    sanatorium_services.sanatorium_update(actor=hz_staff, sanatorium=base, themes=[])
+    base.refresh_from_db()
+    assert base.name == "照样保存的名字"
