@@ -66,14 +66,21 @@ def _bump(area: str) -> None:
     cache.set(VERSION_KEY.format(area), uuid.uuid4().hex, timeout=None)
 
 
+def _bump_on_commit(area: str):
+    def bump():
+        _bump(area)
+
+    bump.page_area = area
+    return bump
+
+
 def invalidate(*areas: str) -> None:
     """Bump the version of `areas` when the current transaction commits (at once outside a
     transaction); once per area per transaction, however many records it writes."""
     connection = transaction.get_connection()
     pending = {getattr(entry[1], "page_area", None) for entry in connection.run_on_commit}
     for area in sorted(set(areas) - pending):
-        callback = functools.partial(_bump, area)
-        callback.page_area = area
+        callback = _bump_on_commit(area)
         # robust: the change is committed; a cache that does not answer is logged, not
         # turned into an error page for the user who made it.
         transaction.on_commit(callback, robust=True)
