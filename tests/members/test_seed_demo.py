@@ -93,7 +93,6 @@ def test_a_second_run_writes_nothing(settings):
 # fixed reference data (federations, organisations, themes, pillars, agreement phases).
 SCALED = [
     "members.Member",
-    "members.Notification",
     "cooperation.Project",
     "cooperation.Milestone",
     "cooperation.ProgressUpdate",
