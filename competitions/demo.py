@@ -1,5 +1,6 @@
 """Demo competitions: last year's joint competition with published results in four trades,
 and this season's, open for registration. Judges hz-judge and nb-judge score them.
+`--scale N` adds the joint competitions of the N − 1 years before, published too.
 
 Idempotent: a competition that already exists (by title) is left as it is.
 """
@@ -17,6 +18,9 @@ from members.services import staff_profile_save, user_save
 
 #: What made the change, on the history rows of the accounts the demo adds (no actor).
 REASON = "seed_demo"
+
+#: The year of the last published competition; --scale adds the years before it.
+PAST_YEAR = 2025
 
 JUDGES = {"hz-judge": ("HZ", "杭州评委"), "nb-judge": ("NB", "宁波评委")}
 
@@ -49,7 +53,8 @@ def seed(*, federations, agreement, scale, rng):
         "HZ": User.objects.get(username="hz-staff"),
         "NB": User.objects.get(username="nb-staff"),
     }
-    _past_competition(hz, nb, judges, staff, rng)
+    for round_ in range(scale):
+        _past_competition(hz, nb, judges, staff, rng, year=PAST_YEAR - round_)
     _current_competition(hz, nb, judges, staff, rng)
 
 
@@ -168,8 +173,8 @@ def _score(event, judges, rng):
         services.scores_submit(actor=judge, event=event, values=sheet)
 
 
-def _past_competition(hz, nb, judges, staff, rng):
-    title = "2025年杭甬“双城记”职工职业技能竞赛"
+def _past_competition(hz, nb, judges, staff, rng, *, year):
+    title = f"{year}年杭甬“双城记”职工职业技能竞赛"
     if Competition.objects.filter(title=title).exists():
         return
     actor = staff["HZ"]
@@ -177,13 +182,13 @@ def _past_competition(hz, nb, judges, staff, rng):
         actor=actor,
         competition=Competition(
             title=title,
-            year=2025,
+            year=year,
             venue="宁波市职业技术教育中心学院（海曙校区）",
-            starts_on=datetime.date(2025, 10, 16),
-            ends_on=datetime.date(2025, 10, 18),
+            starts_on=datetime.date(year, 10, 16),
+            ends_on=datetime.date(year, 10, 18),
             # 17:00 in Hangzhou, the end of an office day (not 17:00 UTC, 01:00 at night there).
             registration_deadline=datetime.datetime(
-                2025, 9, 30, 17, 0, tzinfo=timezone.get_default_timezone()
+                year, 9, 30, 17, 0, tzinfo=timezone.get_default_timezone()
             ),
             rules=(
                 "一、参赛对象：杭州、宁波两市在职职工及新就业形态劳动者，从事本工种满 1 年。\n"
@@ -197,7 +202,7 @@ def _past_competition(hz, nb, judges, staff, rng):
     events = _events(actor, competition, judges, cap=5)
     competition = services.competition_advance(actor=actor, competition=competition)  # open
     used = []
-    entered_at = datetime.datetime(2025, 9, 20, 2, 0, tzinfo=datetime.UTC)
+    entered_at = datetime.datetime(year, 9, 20, 2, 0, tzinfo=datetime.UTC)
     for event in events:
         _enter(event, (hz, nb), staff, rng, used, per_federation=4, now=entered_at)
     while competition.status != Competition.Status.JUDGING:  # closed, then judging
@@ -205,7 +210,7 @@ def _past_competition(hz, nb, judges, staff, rng):
     for event in events:
         _score(event, judges, rng)
     # A week after the finals, mid-morning in Hangzhou: the date on its certificates.
-    published = datetime.datetime(2025, 10, 25, 10, 0, tzinfo=timezone.get_default_timezone())
+    published = datetime.datetime(year, 10, 25, 10, 0, tzinfo=timezone.get_default_timezone())
     services.results_publish(actor=actor, competition=competition, at=published)
 
 

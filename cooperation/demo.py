@@ -1,8 +1,10 @@
 """Demo records of the cooperation app: the agreement's phases, projects under every common
 (as the signing speech names them), milestones in the past and the future — so that some
-projects are delayed — progress updates and shared venues. Idempotent: every record is
-found by its natural key before it is created, so a second run adds nothing. Every record
-is written through cooperation.services, as the seeder (no actor) with REASON."""
+projects are delayed — progress updates and shared venues. `--scale N` adds N − 1 more
+batches of the projects (with their milestones and updates) and of the venues, so that N×
+data means N× everywhere. Idempotent: every record is found by its natural key before it is
+created, so a second run adds nothing. Every record is written through cooperation.services,
+as the seeder (no actor) with REASON."""
 
 import datetime
 
@@ -357,73 +359,91 @@ def seed(*, federations, agreement, scale, rng):
             services.agreement_phase_save(actor=None, phase=phase, reason=REASON)
     pillars = {p.key: p for p in Pillar.objects.ensure()}
     users = {u.username: u for u in User.objects.filter(username__in=["hz-staff", "nb-staff"])}
-    for spec in PROJECTS:
-        (key, lead, title, department, status, start, length, target, actual, public,
-         description, milestones, updates) = spec  # fmt: skip
-        partner = "NB" if lead == "HZ" else "HZ"
-        project = Project.objects.filter(agreement=agreement, title=title).first()
-        if project is None:
-            project = services.project_create(
-                actor=None,
-                project=Project(
-                    agreement=agreement,
-                    title=title,
-                    pillar=pillars[key],
-                    lead_federation=federations[lead],
-                    department=department,
-                    owner=users.get(f"{lead.lower()}-staff"),
-                    planned_start=today + datetime.timedelta(days=start),
-                    planned_end=today + datetime.timedelta(days=start + length),
-                    target_beneficiaries=target,
-                    actual_beneficiaries=actual,
-                    is_public=public,
-                    description=description,
-                ),
-                partner_federations=[federations[partner]],
-                reason=REASON,
-            )
-            for step in STATUS_PATHS[status]:
-                project = services.project_status_change(
-                    actor=None, project=project, status=step, reason=REASON
-                )
-        for milestone_title, due, done in milestones:
-            if project.milestones.filter(title=milestone_title).exists():
+    for round_ in range(scale):
+        for spec in PROJECTS:
+            _seed_project(spec, round_, agreement, federations, pillars, users, today)
+    for round_ in range(scale):
+        for code, name, kind, address, hours, open_, contact, phone in VENUES:
+            if round_:
+                # More venues of the same kinds at scale: branches of the same institutions.
+                name = f"{name}（第{round_ + 1}分部）"
+            if Venue.objects.filter(federation=federations[code], name=name).exists():
                 continue
-            due_on = today + datetime.timedelta(days=due)
-            milestone = Milestone(
-                title=milestone_title, due_on=due_on, done_on=min(due_on, today) if done else None
+            venue = Venue(
+                federation=federations[code],
+                name=name,
+                kind=kind,
+                address=address,
+                opening_hours=hours,
+                open_to_partners=open_,
+                contact_name=contact,
+                contact_phone=phone,
             )
-            services.milestone_create(
-                actor=None, project=project, milestone=milestone, reason=REASON
-            )
-        for index, (offset, text, update_public) in enumerate(updates):
-            if project.updates.filter(text=text).exists():
-                continue
-            # Alternate the writer: partners report on the lead's projects too.
-            writer = lead if index % 2 == 0 else partner
-            update = ProgressUpdate(
-                project=project,
-                federation=federations[writer],
-                author=users.get(f"{writer.lower()}-staff"),
-                happened_on=today + datetime.timedelta(days=offset),
-                text=text,
-                is_public=update_public,
-            )
-            services.progress_update_create(actor=None, update=update, reason=REASON)
-    for code, name, kind, address, hours, open_, contact, phone in VENUES:
-        if Venue.objects.filter(federation=federations[code], name=name).exists():
-            continue
-        venue = Venue(
-            federation=federations[code],
-            name=name,
-            kind=kind,
-            address=address,
-            opening_hours=hours,
-            open_to_partners=open_,
-            contact_name=contact,
-            contact_phone=phone,
+            services.venue_create(actor=None, venue=venue, reason=REASON)
+
+
+def _seed_project(spec, round_, agreement, federations, pillars, users, today):
+    """One project of PROJECTS with its milestones and updates. Round 0 is the spec as
+    written; each further round (`--scale N` makes N − 1 of them) is another batch of the
+    same work: "（第N批）" after the title, led by the other city every other round, a few
+    days earlier each round (so that some of its milestones fall due and the project shows
+    as delayed), public or not as the spec says."""
+    (key, lead, title, department, status, start, length, target, actual, public,
+     description, milestones, updates) = spec  # fmt: skip
+    partner = "NB" if lead == "HZ" else "HZ"
+    shift = 0
+    if round_:
+        title = f"{title}（第{round_ + 1}批）"
+        shift = -3 * round_
+        if round_ % 2:
+            lead, partner = partner, lead
+    project = Project.objects.filter(agreement=agreement, title=title).first()
+    if project is None:
+        project = services.project_create(
+            actor=None,
+            project=Project(
+                agreement=agreement,
+                title=title,
+                pillar=pillars[key],
+                lead_federation=federations[lead],
+                department=department,
+                owner=users.get(f"{lead.lower()}-staff"),
+                planned_start=today + datetime.timedelta(days=start + shift),
+                planned_end=today + datetime.timedelta(days=start + shift + length),
+                target_beneficiaries=target,
+                actual_beneficiaries=actual,
+                is_public=public,
+                description=description,
+            ),
+            partner_federations=[federations[partner]],
+            reason=REASON,
         )
-        services.venue_create(actor=None, venue=venue, reason=REASON)
+        for step in STATUS_PATHS[status]:
+            project = services.project_status_change(
+                actor=None, project=project, status=step, reason=REASON
+            )
+    for milestone_title, due, done in milestones:
+        if project.milestones.filter(title=milestone_title).exists():
+            continue
+        due_on = today + datetime.timedelta(days=due + shift)
+        milestone = Milestone(
+            title=milestone_title, due_on=due_on, done_on=min(due_on, today) if done else None
+        )
+        services.milestone_create(actor=None, project=project, milestone=milestone, reason=REASON)
+    for index, (offset, text, update_public) in enumerate(updates):
+        if project.updates.filter(text=text).exists():
+            continue
+        # Alternate the writer: partners report on the lead's projects too.
+        writer = lead if index % 2 == 0 else partner
+        update = ProgressUpdate(
+            project=project,
+            federation=federations[writer],
+            author=users.get(f"{writer.lower()}-staff"),
+            happened_on=today + datetime.timedelta(days=offset + shift),
+            text=text,
+            is_public=update_public,
+        )
+        services.progress_update_create(actor=None, update=update, reason=REASON)
 
 
 # --- liaison ---

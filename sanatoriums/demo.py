@@ -123,7 +123,7 @@ def _picture(colour, seed):
 
 
 def seed(*, federations, agreement, scale, rng):
-    """The bases of BASES (`scale` copies of each), their photos and recognitions, written by
+    """The bases of BASES (`scale` copies of each), a photo and a recognition of each, written by
     the services as a command (no acting user, REASON on the history rows)."""
     today = timezone.localdate()
     ensure_themes(Theme)
@@ -160,14 +160,14 @@ def seed(*, federations, agreement, scale, rng):
                 themes=[themes[key] for key in keys if key in themes],
                 reason=REASON,
             )
-            if copy == 1:
-                services.photo_store(
-                    actor=None,
-                    sanatorium=base,
-                    image=_picture(colour, index),
-                    caption=name,
-                    reason=REASON,
-                )
+            # Every copy has its photo: the directory's cards at scale are as costly as at 1×.
+            services.photo_store(
+                actor=None,
+                sanatorium=base,
+                image=_picture(colour, index + len(BASES) * (copy - 1)),
+                caption=name,
+                reason=REASON,
+            )
             partner = partner_of[code]
             _recognise(base, federations[partner], state, staff[code], approver[partner], today)
 

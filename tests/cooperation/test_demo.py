@@ -1,5 +1,7 @@
 """seed_demo adds an agreement with projects under every common, some of them delayed."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -60,3 +62,30 @@ def test_every_demo_record_says_the_seeder_made_it(settings):
         "in_progress",
         "completed",
     ]
+
+
+def public_counts():
+    return (Project.objects.public().count(), ProgressUpdate.objects.public().count())
+
+
+def test_demo_scale_grows_the_projects_milestones_updates_and_venues(settings):
+    """`--scale 2` is twice the cooperation data, public pages' share too, with distinct
+    titles; running it again adds nothing."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    once, public_once = counts(), public_counts()
+    call_command("seed_demo", scale=2, stdout=io.StringIO())
+    twice = counts()
+    # Projects, milestones, updates and venues double; the agreement's phases do not.
+    assert twice[:4] == tuple(2 * n for n in once[:4])
+    assert twice[4] == once[4]
+    assert public_counts() == tuple(2 * n for n in public_once)
+    assert Project.objects.values("title").distinct().count() == twice[0]
+    # The second batch of each project is led by the other city, under the same common.
+    for project in Project.objects.exclude(title__endswith="（第2批）"):
+        twin = Project.objects.get(title=f"{project.title}（第2批）")
+        assert twin.pillar_id == project.pillar_id
+        assert twin.lead_federation_id != project.lead_federation_id
+        assert twin.milestones.count() == project.milestones.count()
+    call_command("seed_demo", scale=2, stdout=io.StringIO())
+    assert counts() == twice

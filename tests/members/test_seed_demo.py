@@ -86,3 +86,50 @@ def test_a_second_run_writes_nothing(settings):
         writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
         assert writes == []
     assert history_counts() == before
+
+
+# What `--scale N` multiplies, app by app, so that a benchmark at 10× means 10× everywhere.
+# Not the liaison directory (cooperation.Contact: one set of people whatever the scale) nor
+# fixed reference data (federations, organisations, themes, pillars, agreement phases).
+SCALED = [
+    "members.Member",
+    "cooperation.Project",
+    "cooperation.Milestone",
+    "cooperation.ProgressUpdate",
+    "cooperation.Venue",
+    "cooperation.Meeting",
+    "cooperation.ActionItem",
+    "cooperation.Referral",
+    "sanatoriums.Sanatorium",
+    "sanatoriums.Photo",
+    "sanatoriums.Recognition",
+    "sanatoriums.Route",
+    "sanatoriums.Batch",
+    "sanatoriums.Booking",
+    # One competition open for registration; the published ones of past years multiply.
+    ("competitions.Competition", {"status": "published"}),
+    ("competitions.Entry", {"event__competition__status": "published"}),
+    "competitions.Title",
+]
+
+
+def scaled_counts():
+    counts = {}
+    for spec in SCALED:
+        label, where = spec if isinstance(spec, tuple) else (spec, {})
+        counts[label] = apps.get_model(label).objects.filter(**where).count()
+    return counts
+
+
+def test_seed_demo_scale_grows_every_app(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    once = scaled_counts()
+    assert all(once.values()), once
+    call_command("seed_demo", scale=2, stdout=io.StringIO())
+    twice = scaled_counts()
+    # Roughly twice: some records depend on others (bookings on members free that season).
+    shrunk = {label: (n, twice[label]) for label, n in once.items() if twice[label] < 1.8 * n}
+    assert shrunk == {}
+    call_command("seed_demo", scale=2, stdout=io.StringIO())
+    assert scaled_counts() == twice
