@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_pages \\
         .venv/bin/python bench/pages.py [--connections 8] [--seconds 5] [--scale 10]
-        [--only-1x] [--pages REGEX] [--keep-database]
+        [--only-1x] [--pages REGEX] [--keep-database] [--no-redis]
 
 The script drops and creates the database it is given (use a scratch one), migrates it,
 seeds the demo data (1×, with a known password) and serves the portal with
@@ -13,8 +13,10 @@ every page of PAGES in turn with CONNECTIONS concurrent keep-alive connections f
 each, with `/healthz` (the trivial view: one query) before the first and after each page;
 each run's first half second is a warm-up, checked but not counted. It then seeds ten times the data
 (`seed_demo --scale 10`), restarts gunicorn and measures again. Every response must be 200:
-anything else stops the run. With REDIS_URL set the portal caches in Redis, under a key
-prefix of this run's own (CACHE_KEY_PREFIX), so that every run starts cold.
+anything else stops the run. The portal caches in Redis, as in production (REDIS_URL,
+default redis://127.0.0.1:6379/0; --no-redis measures without it, and so without the public
+page cache), under a key prefix of this run's own (CACHE_KEY_PREFIX), so that every run
+starts cold.
 
 For each page it prints requests per second, the median latency, and its time per request
 (1 / throughput, at the same concurrency) divided by `/healthz`'s in the same run, measured
@@ -359,7 +361,14 @@ def main():
     parser.add_argument(
         "--keep-database", action="store_true", help="leave the database for a look after"
     )
+    parser.add_argument(
+        "--no-redis", action="store_true", help="local-memory cache: no public page cache"
+    )
     options = parser.parse_args()
+    if options.no_redis:
+        ENV.pop("REDIS_URL", None)
+    else:
+        ENV.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL to a scratch PostgreSQL database")
