@@ -695,10 +695,20 @@ def participant_list(request, pk):
 @login_required
 @permission_required("sanatoriums.view_booking", raise_exception=True)
 def booking_list(request):
+    # The participants named in each group, counted row by row: a Count() over the join
+    # would group every booking of the scope (with all its joined columns) before the
+    # database could sort them and keep one page.
+    named = (
+        Participant.objects.filter(booking=OuterRef("pk"))
+        .order_by()
+        .values("booking")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     bookings = (
         Booking.objects.for_user(request.user)
         .select_related("batch__route__sanatorium", "organisation", "federation")
-        .annotate(named=Count("participants"))
+        .annotate(named=Coalesce(Subquery(named), 0))
         .order_by("-created_at", "-pk")
     )
     filterset = BookingFilterSet(request.GET, bookings, request=request)
