@@ -143,7 +143,13 @@ def get_venue_for_user(request, pk, *, perm="cooperation.view_venue"):
 @login_required
 @permission_required("cooperation.view_project", raise_exception=True)
 def project_list(request):
-    projects = _projects().for_user(request.user)
+    # Only what the rows show: the agreement and the owner are on the project's own page.
+    projects = (
+        Project.objects.select_related("pillar", "lead_federation")
+        .prefetch_related("partner_federations")
+        .with_delay()
+        .for_user(request.user)
+    )
     filterset = ProjectFilterSet(request.GET, projects, request=request)
     return render(
         request,
@@ -947,7 +953,12 @@ def referral_list(request):
     Leaders: the counts only."""
     context = {"counts": _referral_counts(request.user)}
     if request.user.has_perm("cooperation.view_referral"):
-        referrals = _referrals().for_user(request.user)
+        # The list shows neither whom a referral was forwarded to nor the people on it.
+        referrals = (
+            Referral.objects.select_related("from_federation", "to_federation")
+            .with_overdue()
+            .for_user(request.user)
+        )
         filterset = ReferralFilterSet(request.GET, referrals, request=request)
         context |= {
             "filterset": filterset,
