@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Func, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -574,29 +575,29 @@ def contact_update(request, pk):
     )
 
 
+def _count(rows):
+    """The number of `rows` (a queryset naming its OuterRef), as a subquery expression."""
+    return Coalesce(Subquery(rows.values(n=Func(F("pk"), function="COUNT"))), 0)
+
+
 @login_required
 @permission_required("cooperation.view_meeting", raise_exception=True)
 def meeting_list(request):
+    # Each meeting's open (and overdue) items, counted row by row: a Count() over the join
+    # would group every meeting in scope before the page is cut, and make the page count a
+    # grouped subquery.
+    open_items = ActionItem.objects.filter(
+        meeting=OuterRef("pk"), status=ActionItem.Status.OPEN
+    ).order_by()
     meetings = (
         _meetings()
         .for_user(request.user)
         .annotate(
-            open_items=Count(
-                "action_items",
-                filter=Q(action_items__status=ActionItem.Status.OPEN),
-                distinct=True,
-            ),
-            overdue_items=Count(
-                "action_items",
-                filter=Q(
-                    action_items__status=ActionItem.Status.OPEN, action_items__due_on__lt=today()
-                ),
-                distinct=True,
-            ),
+            open_items=_count(open_items),
+            overdue_items=_count(open_items.filter(due_on__lt=today())),
         )
+        .order_by("-starts_at", "-pk")
     )
-    # Explicit: a grouped query does not keep the model's default order.
-    meetings = meetings.order_by("-starts_at", "-pk")
     filterset = MeetingFilterSet(request.GET, meetings, request=request)
     return render(
         request,
