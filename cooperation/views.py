@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Func, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -145,7 +146,13 @@ def get_venue_for_user(request, pk, *, perm="cooperation.view_venue"):
 @login_required
 @permission_required("cooperation.view_project", raise_exception=True)
 def project_list(request):
-    projects = _projects().for_user(request.user)
+    # Only what the rows show: the agreement and the owner are on the project's own page.
+    projects = (
+        Project.objects.select_related("pillar", "lead_federation")
+        .prefetch_related("partner_federations")
+        .with_delay()
+        .for_user(request.user)
+    )
     filterset = ProjectFilterSet(request.GET, projects, request=request)
     return render(
         request,
@@ -571,29 +578,29 @@ def contact_update(request, pk):
     )
 
 
+def _count(rows):
+    """The number of `rows` (a queryset naming its OuterRef), as a subquery expression."""
+    return Coalesce(Subquery(rows.values(n=Func(F("pk"), function="COUNT"))), 0)
+
+
 @login_required
 @permission_required("cooperation.view_meeting", raise_exception=True)
 def meeting_list(request):
+    # Each meeting's open (and overdue) items, counted row by row: a Count() over the join
+    # would group every meeting in scope before the page is cut, and make the page count a
+    # grouped subquery.
+    open_items = ActionItem.objects.filter(
+        meeting=OuterRef("pk"), status=ActionItem.Status.OPEN
+    ).order_by()
     meetings = (
         _meetings()
         .for_user(request.user)
         .annotate(
-            open_items=Count(
-                "action_items",
-                filter=Q(action_items__status=ActionItem.Status.OPEN),
-                distinct=True,
-            ),
-            overdue_items=Count(
-                "action_items",
-                filter=Q(
-                    action_items__status=ActionItem.Status.OPEN, action_items__due_on__lt=today()
-                ),
-                distinct=True,
-            ),
+            open_items=_count(open_items),
+            overdue_items=_count(open_items.filter(due_on__lt=today())),
         )
+        .order_by("-starts_at", "-pk")
     )
-    # Explicit: a grouped query does not keep the model's default order.
-    meetings = meetings.order_by("-starts_at", "-pk")
     filterset = MeetingFilterSet(request.GET, meetings, request=request)
     return render(
         request,
@@ -950,7 +957,12 @@ def referral_list(request):
     Leaders: the counts only."""
     context = {"counts": _referral_counts(request.user)}
     if request.user.has_perm("cooperation.view_referral"):
-        referrals = _referrals().for_user(request.user)
+        # The list shows neither whom a referral was forwarded to nor the people on it.
+        referrals = (
+            Referral.objects.select_related("from_federation", "to_federation")
+            .with_overdue()
+            .for_user(request.user)
+        )
         filterset = ReferralFilterSet(request.GET, referrals, request=request)
         context |= {
             "filterset": filterset,

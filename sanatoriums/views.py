@@ -479,14 +479,18 @@ def _refused_or_busy(request, call):
 @permission_required("sanatoriums.view_batch", raise_exception=True)
 def batch_list(request):
     """Batches of the bases the user reads (their own federation's and the partner's)."""
-    batches = with_allocations(Batch.objects.for_user(request.user))
+    # What the rows show: the route, its base and the base's federation, and each
+    # federation's places (not the competition a batch may be reserved for: that is on the
+    # batch's page).
+    batches = (
+        Batch.objects.for_user(request.user)
+        .select_related("route__sanatorium__federation")
+        .prefetch_related(
+            Prefetch("allocations", queryset=allocations_with_counts(), to_attr="allocation_list")
+        )
+    )
     filterset = BatchFilterSet(request.GET, batches, request=request)
     page = paginate(request, filterset.qs.order_by("start_date", "pk"), BATCH_PAGE_SIZE)
-    own = user_scope(request.user).federation_id
-    for batch in page:
-        batch.own_allocation = next(
-            (a for a in batch.allocation_list if a.federation_id == own), None
-        )
     return render(request, "sanatoriums/batch_list.html", {"filterset": filterset, "page": page})
 
 
@@ -698,10 +702,20 @@ def participant_list(request, pk):
 @login_required
 @permission_required("sanatoriums.view_booking", raise_exception=True)
 def booking_list(request):
+    # The participants named in each group, counted row by row: a Count() over the join
+    # would group every booking of the scope (with all its joined columns) before the
+    # database could sort them and keep one page.
+    named = (
+        Participant.objects.filter(booking=OuterRef("pk"))
+        .order_by()
+        .values("booking")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     bookings = (
         Booking.objects.for_user(request.user)
         .select_related("batch__route__sanatorium", "organisation", "federation")
-        .annotate(named=Count("participants"))
+        .annotate(named=Coalesce(Subquery(named), 0))
         .order_by("-created_at", "-pk")
     )
     filterset = BookingFilterSet(request.GET, bookings, request=request)

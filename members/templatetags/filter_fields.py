@@ -1,0 +1,129 @@
+"""The fields of a list page's filter form, as crispy's Bootstrap 5 pack draws them, without
+its templates: `{% load filter_fields %}`, then `{{ filterset.form.status|as_filter_field }}`.
+
+`|as_crispy_field` renders each field through a dozen nested templates (the field, its
+label, help text and errors, the widget, one template per option and one per option's
+attributes): on a staff list it costs more than the table itself. A filter field is almost
+always a plain text box or a drop-down list with a label and nothing else, so this filter
+writes that markup directly, with the same element, classes, attributes and options that
+crispy and Django's widget templates write (the widget's own `get_context` gives the
+attributes and the options), and hands every other field — one with errors, help text, a
+required mark, another widget or a crispy helper — to `as_crispy_field` unchanged.
+"""
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+#: The widgets drawn here, and the Bootstrap class that crispy's field template gives each.
+_BOOTSTRAP_CLASS = {forms.TextInput: "form-control", forms.Select: "form-select"}
+
+
+def _is_plain(bound):
+    """Whether crispy would draw `bound` as a label above a bare widget (nothing else)."""
+    field = bound.field
+    return (
+        type(field.widget) in _BOOTSTRAP_CLASS
+        and not getattr(bound.form, "helper", None)
+        and not field.show_hidden_initial
+        and not field.required
+        and not field.localize
+        and bound.label
+        and not bound.help_text
+        and not bound.errors
+        and not bound.css_classes()
+    )
+
+
+def _widget_class(widget):
+    """The widget's class attribute as crispy's `crispy_field` tag sets it: its own classes,
+    the widget's name in lower case, then the Bootstrap class."""
+    name = type(widget).__name__.lower()
+    css = widget.attrs.get("class", "")
+    if not css:
+        css = name
+    elif name not in css:
+        css = f"{css} {name}"
+    wanted = _BOOTSTRAP_CLASS[type(widget)]
+    if wanted not in css.split():
+        css = f"{css} {wanted}"
+    return css
+
+
+def _attrs(attrs):
+    """Attributes as django/forms/widgets/attrs.html writes them: in their order, a True
+    value as the bare name, a False one left out (flatatt would sort them)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+def _options(options):
+    return format_html_join(
+        "\n",
+        '  <option value="{}"{}>{}</option>',
+        ((str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
+    )
+
+
+def _widget(bound):
+    widget = bound.field.widget
+    attrs = bound.build_widget_attrs({}, widget)
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    own = {**widget.attrs, "class": _widget_class(widget)}
+    # The widget's own context (its value, attributes and options) with the class above.
+    saved, widget.attrs = widget.attrs, own
+    try:
+        context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
+    finally:
+        widget.attrs = saved
+    if isinstance(widget, forms.Select):
+        groups = []
+        for group_name, options, _index in context["optgroups"]:
+            if group_name:
+                groups.append(
+                    format_html(
+                        '  <optgroup label="{}">\n{}\n  </optgroup>', group_name, _options(options)
+                    )
+                )
+            else:
+                groups.append(_options(options))
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            context["name"],
+            _attrs(context["attrs"]),
+            mark_safe("\n".join(groups)),  # noqa: S308 (each part is built by format_html)
+        )
+    value = context["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        format_html(' value="{}"', str(value)) if value is not None else "",
+        _attrs(context["attrs"]),
+    )
+
+
+@register.filter
+def as_filter_field(bound):
+    """`bound` (a field of a filter form) as `|as_crispy_field` would draw it."""
+    if not _is_plain(bound):
+        return as_crispy_field(bound)
+    label_for = bound.id_for_label
+    return format_html(
+        '<div id="div_{}" class="mb-3">\n<label{} class="form-label">{}</label>\n{}\n</div>',
+        bound.auto_id,
+        format_html(' for="{}"', label_for) if label_for else "",
+        conditional_escape(bound.label),
+        _widget(bound),
+    )
