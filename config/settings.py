@@ -138,6 +138,10 @@ else:
 # portal, so it is on by default with Redis only; a single process (runserver) may turn it
 # on in local memory with PAGE_CACHE_SECONDS. 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600 if REDIS_URL else 0)
+# How long a signed-in user's scope (federation, role, partners) and unread count may stay in
+# the cache; every write that changes them renews them at once (members.scoping,
+# members.notifications). 0 asks the database on every request.
+USER_CACHE_SECONDS = env.int("USER_CACHE_SECONDS", default=300)
 # How long a reverse proxy may keep a public page (`s-maxage`); browsers revalidate always.
 PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=10)
 # How long the leaders' dashboard keeps its figures before computing them again (seconds).

@@ -33,3 +33,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The public page cache is off, because a test's writes are never committed (so never
 # renew it); tests/test_page_cache.py turns it on, committing what it writes.
 PAGE_CACHE_SECONDS = 0
+# Users' scopes and unread counts are asked of the database on every request, so that the
+# query-count tests count the same queries whatever an earlier request cached;
+# tests/members/test_user_cache.py turns the cache on.
+USER_CACHE_SECONDS = 0

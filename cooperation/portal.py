@@ -90,3 +90,21 @@ def _register_public_pages():
 
 
 _register_public_pages()
+
+
+# --- fast pages --- who shares records with whom is cached with each user's scope
+# (members.scoping): an agreement written or deleted, or its parties changed, renews them all.
+def _connect_scope_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from cooperation.models import Agreement
+    from members.scoping import scopes_changed
+
+    for signal in (post_save, post_delete):
+        signal.connect(scopes_changed, sender=Agreement, dispatch_uid="scope.agreement")
+    m2m_changed.connect(
+        scopes_changed, sender=Agreement.parties.through, dispatch_uid="scope.agreement_parties"
+    )
+
+
+_connect_scope_signals()

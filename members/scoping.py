@@ -18,10 +18,16 @@ hand. The rules:
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass
 
-from django.db import models
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 EDITING_ROLES = frozenset({"staff", "approver"})
 PERSONAL_DATA_ROLES = frozenset({"staff", "approver"})
@@ -48,40 +54,93 @@ _NOBODY = UserScope(federation_id=None, role=None, readable_federation_ids=froze
 
 def user_scope(user) -> UserScope:
     """The user's federation, role and readable federations, computed once per user object
-    (so once per request) with two small queries."""
+    (so once per request): from the shared cache when it holds them for today (one round
+    trip), else with two small queries."""
     if user is None or not user.is_authenticated:
         return _NOBODY
     cached = getattr(user, "_portal_scope", None)
     if cached is not None:
         return cached
+    federation_id, role, readable = _stored_scope(user.pk)
+    scope = UserScope(
+        federation_id=federation_id,
+        role=role,
+        readable_federation_ids=readable,
+        is_superuser=user.is_superuser,  # always the user's own, as loaded for this request
+    )
+    user._portal_scope = scope
+    return scope
+
+
+def _compute_scope(user_id):
     from members.models import StaffProfile
 
     profile = (
-        StaffProfile.objects.filter(user_id=user.pk)
+        StaffProfile.objects.filter(user_id=user_id)
         .select_related("organisation")
         .only("role", "organisation__federation_id")
         .first()
     )
     if profile is None:
-        scope = UserScope(
-            federation_id=None,
-            role=None,
-            readable_federation_ids=frozenset(),
-            is_superuser=user.is_superuser,
-        )
-    else:
-        own = profile.organisation.federation_id
-        readable = (
-            frozenset({own, *partner_ids(own)}) if profile.role in READING_ROLES else frozenset()
-        )
-        scope = UserScope(
-            federation_id=own,
-            role=profile.role,
-            readable_federation_ids=readable,
-            is_superuser=user.is_superuser,
-        )
-    user._portal_scope = scope
+        return None, None, frozenset()
+    own = profile.organisation.federation_id
+    readable = frozenset({own, *partner_ids(own)}) if profile.role in READING_ROLES else frozenset()
+    return own, profile.role, readable
+
+
+# --- the scope in the shared cache ----------------------------------------------------------
+#
+# A user's scope changes when their profile, an organisation, an agreement or its parties
+# change (members.signals and each app's portal.py call `scopes_changed`), and when the day
+# changes (an agreement comes into or goes out of force at midnight in Shanghai): the key
+# holds the day, and each entry the version of all scopes it was computed under. A change
+# bumps the version at once and again when its transaction commits, so a request that read
+# the old rows in between stores an entry that is already out of date.
+
+SCOPE_VERSION_KEY = "scope:version"
+
+
+def _scope_key(user_id) -> str:
+    return f"scope:user:{user_id}:{timezone.localdate().isoformat()}"
+
+
+def _stored_scope(user_id):
+    seconds = settings.USER_CACHE_SECONDS
+    if seconds <= 0:
+        return _compute_scope(user_id)
+    key = _scope_key(user_id)
+    try:
+        found = cache.get_many([SCOPE_VERSION_KEY, key])
+        version = found.get(SCOPE_VERSION_KEY)
+        entry = found.get(key)
+        if version is not None and entry is not None and entry[0] == version:
+            return entry[1]
+        if version is None:
+            cache.add(SCOPE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(SCOPE_VERSION_KEY)
+    except Exception:  # the cache is down: ask the database
+        logger.exception("scope cache unavailable")
+        return _compute_scope(user_id)
+    scope = _compute_scope(user_id)  # after reading the version: see above
+    try:
+        cache.set(key, (version, scope), seconds)
+    except Exception:
+        logger.exception("scope cache unavailable")
     return scope
+
+
+def _bump_scopes():
+    try:
+        cache.set(SCOPE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        logger.exception("scope cache unavailable")
+
+
+def scopes_changed(**kwargs) -> None:
+    """Something that decides who reads what changed: every cached scope is out of date,
+    now and once the change commits. (A signal receiver: it takes the signal's arguments.)"""
+    _bump_scopes()
+    transaction.on_commit(_bump_scopes, robust=True)
 
 
 def partner_ids(federation_id, *, on=None):

@@ -198,3 +198,13 @@ def _close_browser_contexts(request):
 def _clean_test_media():
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: a test's database is rolled back, and what an
+    earlier test cached (a user's scope, a dashboard) must not meet rows that reuse its ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
