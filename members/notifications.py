@@ -25,15 +25,14 @@ Subjects and bodies are stored as text: callers write them in the portal's defau
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from members import versioned_cache
 from members.models import Notification, User
 from members.scoping import editors_of
 
@@ -106,51 +105,24 @@ def unread_count(user) -> int:
     user's inbox version (one round trip), or one query."""
     if user is None or not user.is_authenticated:
         return 0
-    seconds = settings.USER_CACHE_SECONDS
-    if seconds <= 0:
-        return _count_unread(user)
-    version_key, count_key = _inbox_keys(user.pk)
-    try:
-        found = cache.get_many([version_key, count_key])
-        version = found.get(version_key)
-        entry = found.get(count_key)
-        if version is not None and entry is not None and entry[0] == version:
-            return entry[1]
-        if version is None:
-            cache.add(version_key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(version_key)
-    except Exception:  # the cache is down: ask the database
-        logger.exception("inbox cache unavailable")
-        return _count_unread(user)
-    count = _count_unread(user)  # after reading the version, as members.scoping does
-    try:
-        cache.set(count_key, (version, count), seconds)
-    except Exception:
-        logger.exception("inbox cache unavailable")
-    return count
+    return versioned_cache.cached(
+        _inbox_version_key(user.pk),
+        f"inbox:unread:{user.pk}",
+        lambda: Notification.objects.filter(recipient=user).unread().count(),
+        settings.USER_CACHE_SECONDS,
+    )
 
 
-def _count_unread(user) -> int:
-    return Notification.objects.filter(recipient=user).unread().count()
-
-
-def _inbox_keys(user_id):
-    return f"inbox:version:{user_id}", f"inbox:unread:{user_id}"
-
-
-def _bump_inbox(user_id):
-    try:
-        cache.set(_inbox_keys(user_id)[0], uuid.uuid4().hex, timeout=None)
-    except Exception:
-        logger.exception("inbox cache unavailable")
+def _inbox_version_key(user_id):
+    return f"inbox:version:{user_id}"
 
 
 def inbox_changed(sender=None, instance=None, user_id=None, **kwargs) -> None:
     """A user's notifications changed: their cached unread count is out of date, now and
     once the change commits. (A signal receiver for Notification, or called with user_id.)"""
-    user_id = user_id if user_id is not None else instance.recipient_id
-    _bump_inbox(user_id)
-    transaction.on_commit(lambda: _bump_inbox(user_id), robust=True)
+    versioned_cache.changed(
+        _inbox_version_key(user_id if user_id is not None else instance.recipient_id)
+    )
 
 
 def mark_read(*, user, notification: Notification) -> Notification:

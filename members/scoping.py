@@ -18,16 +18,13 @@ hand. The rules:
 
 from __future__ import annotations
 
-import logging
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from members import versioned_cache
 
 EDITING_ROLES = frozenset({"staff", "approver"})
 PERSONAL_DATA_ROLES = frozenset({"staff", "approver"})
@@ -93,9 +90,8 @@ def _compute_scope(user_id):
 # A user's scope changes when their profile, an organisation, an agreement or its parties
 # change (members.signals and each app's portal.py call `scopes_changed`), and when the day
 # changes (an agreement comes into or goes out of force at midnight in Shanghai): the key
-# holds the day, and each entry the version of all scopes it was computed under. A change
-# bumps the version at once and again when its transaction commits, so a request that read
-# the old rows in between stores an entry that is already out of date.
+# holds the day, and each entry the version of all scopes it was computed under
+# (members.versioned_cache).
 
 SCOPE_VERSION_KEY = "scope:version"
 
@@ -105,42 +101,18 @@ def _scope_key(user_id) -> str:
 
 
 def _stored_scope(user_id):
-    seconds = settings.USER_CACHE_SECONDS
-    if seconds <= 0:
-        return _compute_scope(user_id)
-    key = _scope_key(user_id)
-    try:
-        found = cache.get_many([SCOPE_VERSION_KEY, key])
-        version = found.get(SCOPE_VERSION_KEY)
-        entry = found.get(key)
-        if version is not None and entry is not None and entry[0] == version:
-            return entry[1]
-        if version is None:
-            cache.add(SCOPE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(SCOPE_VERSION_KEY)
-    except Exception:  # the cache is down: ask the database
-        logger.exception("scope cache unavailable")
-        return _compute_scope(user_id)
-    scope = _compute_scope(user_id)  # after reading the version: see above
-    try:
-        cache.set(key, (version, scope), seconds)
-    except Exception:
-        logger.exception("scope cache unavailable")
-    return scope
-
-
-def _bump_scopes():
-    try:
-        cache.set(SCOPE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:
-        logger.exception("scope cache unavailable")
+    return versioned_cache.cached(
+        SCOPE_VERSION_KEY,
+        _scope_key(user_id),
+        lambda: _compute_scope(user_id),
+        settings.USER_CACHE_SECONDS,
+    )
 
 
 def scopes_changed(**kwargs) -> None:
     """Something that decides who reads what changed: every cached scope is out of date,
     now and once the change commits. (A signal receiver: it takes the signal's arguments.)"""
-    _bump_scopes()
-    transaction.on_commit(_bump_scopes, robust=True)
+    versioned_cache.changed(SCOPE_VERSION_KEY)
 
 
 def partner_ids(federation_id, *, on=None):
