@@ -446,6 +446,11 @@ BOOKING_PAGE_SIZE = LIST_PAGE_SIZE
 BATCH_RELATED = ("route__sanatorium__federation", "competition")
 
 
+def federation_label_fields(path):
+    """The columns of the federation at `path` that `display_short` reads."""
+    return (f"{path}__code", f"{path}__short_name", f"{path}__city_en")
+
+
 def allocations_with_counts():
     """Allocations with `counted`: the headcount of their federation's pending and confirmed
     bookings on the batch, summed by the database (one query for any number of rows)."""
@@ -512,6 +517,16 @@ def batch_list(request):
     batches = (
         Batch.objects.for_user(request.user)
         .select_related("route__sanatorium__federation")
+        # Only the columns the rows show: a base and a route carry long texts.
+        .only(
+            "start_date",
+            "end_date",
+            "status",
+            "places",
+            "route__name",
+            "route__sanatorium__name",
+            *federation_label_fields("route__sanatorium__federation"),
+        )
         .prefetch_related(
             Prefetch("allocations", queryset=allocations_with_counts(), to_attr="allocation_list")
         )
@@ -742,6 +757,20 @@ def booking_list(request):
     bookings = (
         Booking.objects.for_user(request.user)
         .select_related("batch__route__sanatorium", "organisation", "federation")
+        # Only the columns the rows show: a base and a route carry long texts.
+        .only(
+            "headcount",
+            "status",
+            "created_at",
+            "batch__start_date",
+            "batch__end_date",
+            "batch__route__name",
+            "batch__route__sanatorium__name",
+            "organisation__name",
+            "organisation__kind",
+            "organisation__federation_id",
+            *federation_label_fields("federation"),
+        )
         .annotate(named=Coalesce(Subquery(named), 0))
         .order_by("-created_at", "-pk")
     )
