@@ -17,13 +17,13 @@ from competitions.forms import EntryForm, score_field_name, score_sheet_values
 from competitions.models import Competition, Entry, Event, Score, ScoringPart
 from members.access import get_object_for_user
 from members.files import private_file_response
-from members.filters import paginate
+from members.filters import LIST_PAGE_SIZE, paginate
 from members.pagecache import public_page
 from members.scoping import can_see_personal_data, personal_data_shown
 from members.spreadsheets import safe_cell
 from members.web import error_messages
 
-PAGE_SIZE = 25
+PAGE_SIZE = LIST_PAGE_SIZE
 
 
 def get_competition_for_user(request, pk):

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from cooperation.commons import FIVE_COMMONS
 from members import masking
 from members.display import local_date
+from members.links import pk_url
 from members.scoping import EDITING_ROLES, FederationScopedQuerySet, user_scope
 from members.uploads import DOCUMENT_KINDS, UploadValidator, upload_name
 from members.validators import validate_id_number, validate_mobile
@@ -390,7 +391,7 @@ class Project(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("cooperation:project", args=[self.pk])
+        return pk_url("cooperation:project", self.pk)
 
     def clean(self):
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
@@ -636,7 +637,7 @@ class Venue(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("cooperation:venue", args=[self.pk])
+        return pk_url("cooperation:venue", self.pk)
 
     def clean(self):
         # Checked here as well as by the unique constraint, for a message naming the venue.
@@ -854,7 +855,7 @@ class Meeting(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("cooperation:meeting", args=[self.pk])
+        return pk_url("cooperation:meeting", self.pk)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
@@ -1354,7 +1355,7 @@ class Referral(models.Model):
         return f"{self.reference} · {self.get_category_display()}"
 
     def get_absolute_url(self):
-        return reverse("cooperation:referral", args=[self.pk])
+        return pk_url("cooperation:referral", self.pk)
 
     @property
     def reference(self):

@@ -69,13 +69,13 @@ from members.access import get_object_for_user, may_create
 from members.display import join_names
 from members.exports import ExportColumn, export_response
 from members.files import private_file_response
-from members.filters import paginate
+from members.filters import LIST_PAGE_SIZE, paginate
 from members.history import history_entries, history_entries_many
 from members.pagecache import public_page
 from members.scoping import can_see_personal_data, user_scope
 from members.web import error_messages, show_on_form
 
-PAGE_SIZE = 20
+PAGE_SIZE = LIST_PAGE_SIZE
 LATEST_PUBLIC_UPDATES = 6
 
 
@@ -900,7 +900,7 @@ def calendar_feed(request, token):
 # (ReferralQuerySet.for_user; anyone else gets 404). Leaders see the counts on the list's
 # address, never a row.
 
-REFERRAL_PAGE_SIZE = 20
+REFERRAL_PAGE_SIZE = LIST_PAGE_SIZE
 
 
 def _referrals():

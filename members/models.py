@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from members import masking
 from members.display import in_english
+from members.links import pk_url
 from members.scoping import (
     ADMIN_ROLES,
     FederationScopedQuerySet,
@@ -382,7 +383,7 @@ class Member(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("members:detail", args=[self.pk])
+        return pk_url("members:detail", self.pk)
 
     @property
     def is_new_employment_form(self):

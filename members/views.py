@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from members import notifications, services
 from members.access import get_object_for_user, may_create
 from members.exports import ExportColumn, export_response
-from members.filters import MemberFilterSet, paginate
+from members.filters import LIST_PAGE_SIZE, MemberFilterSet, paginate
 from members.forms import MemberForm
 from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
@@ -18,7 +18,7 @@ from members.models import Member, Notification
 from members.registry import registry
 from members.scoping import can_see_personal_data, personal_data_shown
 
-PAGE_SIZE = 25
+PAGE_SIZE = LIST_PAGE_SIZE
 
 
 def get_member_for_user(request, pk, *, perm=None):
@@ -107,7 +107,7 @@ def member_update(request, pk):
 
 # --- the inbox (members.notifications) -----------------------------------------------------
 
-INBOX_PAGE_SIZE = 25
+INBOX_PAGE_SIZE = LIST_PAGE_SIZE
 
 
 @login_required

@@ -12,7 +12,19 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +35,7 @@ from django.views.decorators.http import require_POST, require_safe
 from members.access import get_object_for_user, may_create
 from members.exports import ExportColumn, export_response
 from members.files import private_file_response
-from members.filters import paginate
+from members.filters import LIST_PAGE_SIZE, paginate
 from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
 from members.models import Federation, Member, Organisation
@@ -61,7 +73,8 @@ from sanatoriums.models import (
 )
 
 DIRECTORY_PAGE_SIZE = 12
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = LIST_PAGE_SIZE
+MANAGE_PAGE_SIZE = LIST_PAGE_SIZE
 RECOGNITION_RELATED = ("sanatorium__federation", "federation", "proposed_by", "decided_by")
 
 
@@ -192,6 +205,9 @@ def sanatorium_detail(request, pk):
 @login_required
 @permission_required("sanatoriums.view_sanatorium", raise_exception=True)
 def sanatorium_manage(request):
+    """The bases the user reads, paged: their own federation's first, then the partners'.
+    A section is shown on the pages that hold its rows; an empty one says so where its rows
+    would be (the own bases on page 1, the partners' on the last page)."""
     own_federation_id = user_scope(request.user).federation_id
     bases = (
         Sanatorium.objects.for_user(request.user)
@@ -203,15 +219,26 @@ def sanatorium_manage(request):
                 to_attr="all_recognitions",
             )
         )
+        .annotate(
+            partner_base=Case(
+                When(federation_id=own_federation_id, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("partner_base", *Sanatorium._meta.ordering, "pk")
     )
-    own = [b for b in bases if b.federation_id == own_federation_id]
-    partner = [b for b in bases if b.federation_id != own_federation_id]
+    page = paginate(request, bases, MANAGE_PAGE_SIZE)
+    own = [b for b in page if b.federation_id == own_federation_id]
+    partner = [b for b in page if b.federation_id != own_federation_id]
     return render(
         request,
         "sanatoriums/manage.html",
         {
+            "page": page,
             "own": own,
             "partner": partner,
+            "show_own": bool(own) or page.number == 1,
+            "show_partner": bool(partner) or not page.has_next(),
             "awaiting": Recognition.objects.awaiting(request.user).count(),
             "can_add": may_create(request.user, "sanatoriums.add_sanatorium"),
         },
@@ -414,9 +441,14 @@ def recognition_revoke(request, pk):
 
 # --- places: routes, batches, allocations, bookings, feedback ---------------------------------
 
-BATCH_PAGE_SIZE = 25
-BOOKING_PAGE_SIZE = 25
+BATCH_PAGE_SIZE = LIST_PAGE_SIZE
+BOOKING_PAGE_SIZE = LIST_PAGE_SIZE
 BATCH_RELATED = ("route__sanatorium__federation", "competition")
+
+
+def federation_label_fields(path):
+    """The columns of the federation at `path` that `display_short` reads."""
+    return (f"{path}__code", f"{path}__short_name", f"{path}__city_en")
 
 
 def allocations_with_counts():
@@ -485,6 +517,16 @@ def batch_list(request):
     batches = (
         Batch.objects.for_user(request.user)
         .select_related("route__sanatorium__federation")
+        # Only the columns the rows show: a base and a route carry long texts.
+        .only(
+            "start_date",
+            "end_date",
+            "status",
+            "places",
+            "route__name",
+            "route__sanatorium__name",
+            *federation_label_fields("route__sanatorium__federation"),
+        )
         .prefetch_related(
             Prefetch("allocations", queryset=allocations_with_counts(), to_attr="allocation_list")
         )
@@ -715,6 +757,20 @@ def booking_list(request):
     bookings = (
         Booking.objects.for_user(request.user)
         .select_related("batch__route__sanatorium", "organisation", "federation")
+        # Only the columns the rows show: a base and a route carry long texts.
+        .only(
+            "headcount",
+            "status",
+            "created_at",
+            "batch__start_date",
+            "batch__end_date",
+            "batch__route__name",
+            "batch__route__sanatorium__name",
+            "organisation__name",
+            "organisation__kind",
+            "organisation__federation_id",
+            *federation_label_fields("federation"),
+        )
         .annotate(named=Coalesce(Subquery(named), 0))
         .order_by("-created_at", "-pk")
     )

@@ -6,7 +6,9 @@ the rules): `{% load display %}`, then
 - `{{ day|as_date }}`, `{{ moment|as_datetime }}`: the language's date format in a `<time>`
   element that never breaks across two lines;
 - `{{ project|choice_label:"status" }}`: what `project.get_status_display` says, for less
-  (see `choice_label`).
+  (see `choice_label`);
+- `{% pk_url "sanatoriums:batch" batch.pk %}`: what `{% url %}` gives for a pattern whose
+  one argument is a key, reversed once per pattern (members.links), for rows of lists.
 """
 
 import datetime
@@ -18,7 +20,7 @@ from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from members import display
+from members import display, links
 
 register = template.Library()
 
@@ -79,3 +81,8 @@ def choice_label(obj, name):
         labels = _CHOICE_LABELS[field] = dict(field.flatchoices)
     value = getattr(obj, field.attname)
     return force_str(labels.get(value, value), strings_only=True)
+
+
+@register.simple_tag
+def pk_url(viewname, pk):
+    return links.pk_url(viewname, pk)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from competitions import services
 from competitions.models import Competition, Entry, Event
+from competitions.views import PAGE_SIZE
 from tests.competitions.factories import CompetitionFactory, EventFactory, score, set_status
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_competition_list_query_count_is_flat(client, django_assert_num_queries,
         EventFactory(competition=CompetitionFactory(hosts=[hz, nb]))
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
-    assert response.text.count('class="card h-100"') == 25
+    assert response.text.count('class="card h-100"') == PAGE_SIZE
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

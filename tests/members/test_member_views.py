@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member
+from members.views import PAGE_SIZE
 from tests.factories import MemberFactory, id_number_for
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_list_query_count_does_not_grow_with_rows(
     MemberFactory.create_batch(30, organisation=nb_org)
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse("members:list"))
-    assert len(response.context["page"]) == 25  # more rows than one page
+    assert len(response.context["page"]) == PAGE_SIZE  # more rows than one page
 
 
 def test_owner_creates_a_member(client, hz_staff, hz_org):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members.models import Notification
 from members.notifications import mark_all_read, notify_federation, notify_users, unread_count
+from members.views import INBOX_PAGE_SIZE
 from tests.conftest import _staff
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def test_inbox_query_count_is_flat(client, hz_staff, nb_staff, django_assert_num
         note.save()
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(INBOX)
-    assert response.text.count("data-notification=") == 25
+    assert response.text.count("data-notification=") == INBOX_PAGE_SIZE
 
 
 def test_a_leader_has_an_inbox_too(client, hz_leader):

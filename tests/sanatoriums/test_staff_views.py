@@ -296,6 +296,36 @@ def test_manage_query_count_is_flat(client, hz_staff, hz, nb, django_assert_num_
         client.get(reverse("sanatoriums:manage"))
 
 
+def test_manage_pages_own_bases_first_then_the_partners(client, hz_staff, hz, nb):
+    from sanatoriums.views import MANAGE_PAGE_SIZE
+    from tests.sanatoriums.factories import SanatoriumFactory
+
+    own = SanatoriumFactory.create_batch(MANAGE_PAGE_SIZE + 1, federation=hz)
+    partner = SanatoriumFactory(federation=nb)
+    client.force_login(hz_staff)
+    first = client.get(reverse("sanatoriums:manage"))
+    assert len(first.context["page"].object_list) == MANAGE_PAGE_SIZE
+    assert first.context["partner"] == []
+    assert "合作方基地" not in first.text
+    assert "?page=2" in first.text
+    second = client.get(reverse("sanatoriums:manage") + "?page=2")
+    assert [b.pk for b in second.context["page"]] == [
+        sorted(own, key=lambda b: (-b.stars, b.name, b.pk))[-1].pk,
+        partner.pk,
+    ]
+    assert "本市基地" in second.text and "暂无基地" not in second.text
+
+
+def test_manage_says_when_a_section_is_empty(client, hz_staff, hz):
+    from tests.sanatoriums.factories import SanatoriumFactory
+
+    SanatoriumFactory(federation=hz)
+    client.force_login(hz_staff)
+    response = client.get(reverse("sanatoriums:manage"))
+    assert "合作方基地" in response.text
+    assert "暂无基地" in response.text
+
+
 def test_decide_form_prefills_dates_a_date_picker_understands(client, proposal, nb_approver):
     client.force_login(nb_approver)
     response = client.get(reverse("sanatoriums:decide", args=[proposal.pk]))
