@@ -145,7 +145,8 @@ def _menu(urls, request, perms):
     match = getattr(request, "resolver_match", None)
     url_name = getattr(match, "url_name", "")
     app_name = getattr(match, "app_name", "")
-    path = getattr(request, "path", "")
+    # The path inside the portal: under a script prefix (/portal/projects/) too.
+    path = getattr(request, "path_info", "")
     items = [
         (urls["home"], gettext("Home"), url_name == "home"),
         (
