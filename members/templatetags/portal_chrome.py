@@ -7,13 +7,13 @@ navigation of `base.html` — built in Python: `{% load portal_chrome %}`, then
 - `{% portal_navbar %}`: the header with the menu the user's permissions open, the language
   switch and the account menu.
 
-Rendered by the template engine, the navigation cost about 5 ms a page (16 `{% url %}`, 11
-`{% static %}`, some 30 translations, six permission checks, each through several variable
-lookups): more than the rest of an empty staff page. Here an address is reversed and a static
-file's name looked up once per process (neither changes while it runs: the URLs carry no
-language prefix and the static files' manifest is read at start), the texts are translated
-once per page, and the HTML is put together with `format_html`, which escapes every value the
-way the template did.
+Rendered by the template engine, this chrome cost 2.8 ms of CPU a page for a visitor and 4.2 ms
+for staff (16 `{% url %}`, 11 `{% static %}`, some 30 translations, six permission checks, each
+through several variable lookups), a third of an empty staff page; built here, 0.9 and 1.4 ms.
+An address is reversed and a static file's name looked up once per process (neither changes
+while it runs: the URLs carry no language prefix and the static files' manifest is read at
+start), the texts are translated once per page, and the HTML is put together with
+`format_html`, which escapes every value the way the template did.
 """
 
 from __future__ import annotations
