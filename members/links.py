@@ -1,4 +1,5 @@
-"""Addresses of objects by primary key, for pages that link every row.
+"""Addresses reversed once: of objects by primary key, for pages that link every row, and
+of the pages every page links to (the navigation).
 
 `reverse()` walks the URL resolver on each call (tens of microseconds); a list page asks it
 for every row, often twice. `pk_url` reverses each pattern once, with a placeholder for the
@@ -30,3 +31,23 @@ def pk_url(viewname, pk):
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     head, tail = _parts(viewname, urlconf, get_script_prefix())
     return f"{head}{int(pk)}{tail}"
+
+
+@lru_cache(maxsize=256)
+def _plain(viewname, urlconf, prefix):
+    return reverse(viewname, urlconf=urlconf)
+
+
+def url(viewname):
+    """`reverse(viewname)` for a pattern without arguments, reversed once."""
+    return _plain(viewname, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+class _Addresses:
+    """`ADDRESSES[name]` is `url(name)`: for code that looks several up."""
+
+    def __getitem__(self, viewname):
+        return url(viewname)
+
+
+ADDRESSES = _Addresses()

@@ -27,11 +27,12 @@ from django.dispatch import receiver
 from django.template.defaultfilters import force_escape, striptags, truncatechars
 from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, pgettext
+
+from members import links
 
 register = template.Library()
 
@@ -43,31 +44,8 @@ _STATIC_SETTINGS = {"DEBUG", "STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFIL
 
 @receiver(setting_changed)
 def _forget(*, setting, **kwargs):
-    if setting == "ROOT_URLCONF":
-        _urls.clear()
     if setting in _STATIC_SETTINGS:
         _assets.clear()
-
-
-class _Addresses(dict):
-    """URL name → `reverse(name)`, reversed when first asked for."""
-
-    def __missing__(self, name):
-        self[name] = value = reverse(name)
-        return value
-
-
-_urls: dict[tuple, _Addresses] = {}
-
-
-def addresses() -> _Addresses:
-    """The addresses (without arguments) of one script prefix and URLconf: the same for
-    every request a process serves."""
-    key = (get_script_prefix(), get_urlconf())
-    try:
-        return _urls[key]
-    except KeyError:
-        return _urls.setdefault(key, _Addresses())
 
 
 @register.simple_tag
@@ -277,7 +255,7 @@ def _account_menu(urls, context, user, match):
 @register.simple_tag(takes_context=True)
 def portal_navbar(context):
     """The page's header: the brand, the language switch, the menu and the account menu."""
-    urls = addresses()
+    urls = links.ADDRESSES
     request = context.get("request")
     user = context.get("user")
     menu = format_html_join(
