@@ -25,21 +25,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from benchkit import PRODUCTION_ENV, scratch_database  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "bench-pass-123"
 ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-only-" + "x" * 40,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    "AXES_FAILURE_LIMIT": "1000",
+    **PRODUCTION_ENV,
     "ACCESS_LOG": "false",
     "GUNICORN_BIND": f"127.0.0.1:{PORT}",
     "GUNICORN_WORKERS": "2",
@@ -48,19 +41,6 @@ ENV = {
 
 def manage(*args, env=ENV):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def fresh_database(url):
-    import psycopg
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name or ""):
-        sys.exit(f"use a scratch database with a plain name, not {name!r}")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def serve(cache_seconds):
@@ -137,7 +117,7 @@ def main():
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL to a scratch PostgreSQL database")
-    fresh_database(url)
+    scratch_database(url)
     manage("migrate", "--noinput", "-v0")
     manage("seed_demo", "--force", "--password", PASSWORD, "-v0")
     once = measure("1×", options.requests)

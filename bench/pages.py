@@ -50,22 +50,15 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from benchkit import PRODUCTION_ENV, scratch_database  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8767"))
 BASE = f"http://{HOST}:{PORT}"
 PASSWORD = "bench-pass-123"
 ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-only-" + "x" * 40,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    "AXES_FAILURE_LIMIT": "1000",
+    **PRODUCTION_ENV,
     "ACCESS_LOG": "false",
     "GUNICORN_BIND": f"{HOST}:{PORT}",
     "GUNICORN_WORKERS": "2",
@@ -140,20 +133,6 @@ def manage(*args, capture=False):
         text=True,
     )
     return result.stdout
-
-
-def database(url, *, create):
-    import psycopg
-
-    parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name or ""):
-        sys.exit(f"use a scratch database with a plain name, not {name!r}")
-    server = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(scale):
@@ -375,7 +354,7 @@ def main():
     pages = [page for page in PAGES if re.search(options.pages, page[0])]
     if not pages:
         sys.exit(f"no page matches {options.pages!r}")
-    database(url, create=True)
+    scratch_database(url)
     # The demo's photos go to a scratch folder, removed with the database.
     media = tempfile.mkdtemp(prefix="portal-bench-media-")
     ENV["MEDIA_ROOT"] = media
@@ -393,7 +372,7 @@ def main():
         sys.exit(f"FAILED: {failure}")
     finally:
         if not options.keep_database:
-            database(url, create=False)
+            scratch_database(url, create=False)
             shutil.rmtree(media, ignore_errors=True)
     table(pages, results)
 

@@ -23,6 +23,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from benchkit import PRODUCTION_ENV  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -30,16 +32,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 REQUESTS, PLACES, HEADCOUNT = 50, 20, 2
 PASSWORD = "bench-pass-123"
 ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-only-" + "x" * 40,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "SECURE_SSL_REDIRECT": "false",
-    "SESSION_COOKIE_SECURE": "false",
-    "CSRF_COOKIE_SECURE": "false",
-    "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    "AXES_FAILURE_LIMIT": "1000",
+    **PRODUCTION_ENV,
 }
 
 
