@@ -41,3 +41,11 @@ def _register_public_pages():
 
 
 _register_public_pages()
+
+
+@registry.register_menu_item(30)
+def menu_entry(menu):
+    from django.utils.translation import pgettext
+
+    url = menu.urls["competitions:list"]
+    return url, pgettext("menu", "Competitions"), menu.app_name == "competitions"

@@ -108,3 +108,46 @@ def _connect_scope_signals():
 
 
 _connect_scope_signals()
+
+
+# --- the navigation: projects (with venues), liaison, referrals, the dashboard ---
+
+
+@registry.register_menu_item(40)
+def projects_menu_entry(menu):
+    from django.utils.translation import gettext
+
+    if menu.has("cooperation.view_project"):
+        active = menu.path.startswith(("/projects/", "/venues/"))
+        return menu.urls["cooperation:projects"], gettext("Projects"), active
+    return None
+
+
+@registry.register_menu_item(50)
+def liaison_menu_entry(menu):
+    from django.utils.translation import pgettext
+
+    if menu.has("cooperation.view_meeting"):
+        active = menu.path.startswith("/liaison/")
+        return menu.urls["cooperation:meetings"], pgettext("menu", "Liaison"), active
+    return None
+
+
+@registry.register_menu_item(60)
+def referrals_menu_entry(menu):
+    from django.utils.translation import pgettext
+
+    if menu.has("cooperation.count_referrals"):
+        active = menu.path.startswith("/rights/")
+        return menu.urls["cooperation:referrals"], pgettext("menu", "Referrals"), active
+    return None
+
+
+@registry.register_menu_item(70)
+def dashboard_menu_entry(menu):
+    from django.utils.translation import gettext
+
+    if menu.has("cooperation.view_dashboard"):
+        active = menu.url_name == "dashboard"
+        return menu.urls["cooperation:dashboard"], gettext("Dashboard"), active
+    return None

@@ -8,6 +8,8 @@ so never imports another app, and a new app plugs in without changing it.
 - `member_sections`: a section of the member's page (titles from competitions, say);
 - `dashboard_tiles`: the tiles of the leaders' dashboard, each app's from its own
   `tiles.py` (found like `portal.py`; see members.dashboard for what a tile returns);
+- `menu_items`: the app's entries in the navigation (members/templatetags/portal_chrome.py),
+  in the order given;
 - `public_areas`: which models each area of public pages shows, so that a write of one
   renders those pages afresh (members.pagecache).
 """
@@ -49,6 +51,16 @@ class DashboardTile:
     icon: str = field(default="bar-chart", compare=False)
 
 
+@dataclass(order=True)
+class MenuItem:
+    """`entry(menu)` returns (address, label, is it the page's section) for the user, or None
+    to leave the entry out; `menu` is a portal_chrome.Menu (addresses, `has(perm)`, the
+    page's url_name, app_name and path)."""
+
+    order: int
+    entry: Callable[..., Any] = field(compare=False)
+
+
 @dataclass
 class Registry:
     partners: Callable[..., set[int]] | None = None
@@ -56,6 +68,7 @@ class Registry:
     member_sections: list[MemberSection] = field(default_factory=list)
     dashboard_tiles: list[DashboardTile] = field(default_factory=list)
     public_areas: dict[str, set[str]] = field(default_factory=dict)
+    menu_items: list[MenuItem] = field(default_factory=list)
 
     def register_partners(self, source):
         """`source(federation_id, on)` → ids of the federations sharing records with it on
@@ -86,6 +99,14 @@ class Registry:
             self.dashboard_tiles.append(DashboardTile(order, key, title, compute, icon))
             self.dashboard_tiles.sort()
             return compute
+
+        return decorator
+
+    def register_menu_item(self, order):
+        def decorator(entry):
+            self.menu_items.append(MenuItem(order, entry))
+            self.menu_items.sort()
+            return entry
 
         return decorator
 

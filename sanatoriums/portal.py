@@ -45,3 +45,13 @@ def _register_public_pages():
 
 
 _register_public_pages()
+
+
+@registry.register_menu_item(20)
+def menu_entry(menu):
+    """Staff manage the bases; everyone else opens the public directory."""
+    from django.utils.translation import pgettext
+
+    manage = menu.has("sanatoriums.view_sanatorium")
+    url = menu.urls["sanatoriums:manage" if manage else "sanatoriums:directory"]
+    return url, pgettext("menu", "Sanatoriums"), menu.app_name == "sanatoriums"

@@ -19,6 +19,8 @@ start), the texts are translated once per page, and the HTML is put together wit
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -33,6 +35,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext, pgettext
 
 from members import links
+from members.registry import registry
 
 register = template.Library()
 
@@ -118,38 +121,35 @@ def _has(perms, perm: str) -> bool:
     return perms is not None and perm in perms
 
 
+@dataclass(frozen=True)
+class Menu:
+    """What a menu entry (members.registry.register_menu_item) decides from."""
+
+    urls: Any
+    perms: Any
+    url_name: str
+    app_name: str
+    path: str  # inside the portal: under a script prefix (/portal/projects/) too
+
+    def has(self, perm: str) -> bool:
+        return _has(self.perms, perm)
+
+
 def _menu(urls, request, perms):
-    """(address, label, is it the page's section) of each menu entry the user may open."""
+    """(address, label, is it the page's section) of each menu entry the user may open: the
+    home page, each app's entries (members.registry), and the members list."""
     match = getattr(request, "resolver_match", None)
-    url_name = getattr(match, "url_name", "")
-    app_name = getattr(match, "app_name", "")
-    # The path inside the portal: under a script prefix (/portal/projects/) too.
-    path = getattr(request, "path_info", "")
-    items = [
-        (urls["home"], gettext("Home"), url_name == "home"),
-        (
-            urls["sanatoriums:manage"]
-            if _has(perms, "sanatoriums.view_sanatorium")
-            else urls["sanatoriums:directory"],
-            pgettext("menu", "Sanatoriums"),
-            app_name == "sanatoriums",
-        ),
-        (urls["competitions:list"], pgettext("menu", "Competitions"), app_name == "competitions"),
-    ]
-    if _has(perms, "cooperation.view_project"):
-        active = path.startswith(("/projects/", "/venues/"))
-        items.append((urls["cooperation:projects"], gettext("Projects"), active))
-    if _has(perms, "cooperation.view_meeting"):
-        active = path.startswith("/liaison/")
-        items.append((urls["cooperation:meetings"], pgettext("menu", "Liaison"), active))
-    if _has(perms, "cooperation.count_referrals"):
-        active = path.startswith("/rights/")
-        items.append((urls["cooperation:referrals"], pgettext("menu", "Referrals"), active))
-    if _has(perms, "cooperation.view_dashboard"):
-        active = url_name == "dashboard"
-        items.append((urls["cooperation:dashboard"], gettext("Dashboard"), active))
-    if _has(perms, "members.view_member"):
-        items.append((urls["members:list"], gettext("Members"), app_name == "members"))
+    menu = Menu(
+        urls=urls,
+        perms=perms,
+        url_name=getattr(match, "url_name", ""),
+        app_name=getattr(match, "app_name", ""),
+        path=getattr(request, "path_info", ""),
+    )
+    items = [(urls["home"], gettext("Home"), menu.url_name == "home")]
+    items += [found for item in registry.menu_items if (found := item.entry(menu))]
+    if menu.has("members.view_member"):
+        items.append((urls["members:list"], gettext("Members"), menu.app_name == "members"))
     return items
 
 
