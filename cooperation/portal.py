@@ -113,41 +113,32 @@ _connect_scope_signals()
 # --- the navigation: projects (with venues), liaison, referrals, the dashboard ---
 
 
-@registry.register_menu_item(40)
-def projects_menu_entry(menu):
-    from django.utils.translation import gettext
+def _menu_entry(order, perm, url_name, label, is_active):
+    """An entry shown to whoever holds `perm`; `label` is translated on each page."""
 
-    if menu.has("cooperation.view_project"):
-        active = menu.path.startswith(("/projects/", "/venues/"))
-        return menu.urls["cooperation:projects"], gettext("Projects"), active
-    return None
+    @registry.register_menu_item(order)
+    def entry(menu):
+        if menu.has(perm):
+            return menu.urls[url_name], str(label), is_active(menu)
+        return None
 
-
-@registry.register_menu_item(50)
-def liaison_menu_entry(menu):
-    from django.utils.translation import pgettext
-
-    if menu.has("cooperation.view_meeting"):
-        active = menu.path.startswith("/liaison/")
-        return menu.urls["cooperation:meetings"], pgettext("menu", "Liaison"), active
-    return None
+    return entry
 
 
-@registry.register_menu_item(60)
-def referrals_menu_entry(menu):
-    from django.utils.translation import pgettext
+def _register_menu():
+    from django.utils.translation import gettext_lazy, pgettext_lazy
 
-    if menu.has("cooperation.count_referrals"):
-        active = menu.path.startswith("/rights/")
-        return menu.urls["cooperation:referrals"], pgettext("menu", "Referrals"), active
-    return None
+    for order, perm, url_name, label, is_active in (
+        (40, "cooperation.view_project", "cooperation:projects", gettext_lazy("Projects"),
+         lambda menu: menu.path.startswith(("/projects/", "/venues/"))),
+        (50, "cooperation.view_meeting", "cooperation:meetings", pgettext_lazy("menu", "Liaison"),
+         lambda menu: menu.path.startswith("/liaison/")),
+        (60, "cooperation.count_referrals", "cooperation:referrals",
+         pgettext_lazy("menu", "Referrals"), lambda menu: menu.path.startswith("/rights/")),
+        (70, "cooperation.view_dashboard", "cooperation:dashboard", gettext_lazy("Dashboard"),
+         lambda menu: menu.url_name == "dashboard"),
+    ):  # fmt: skip
+        _menu_entry(order, perm, url_name, label, is_active)
 
 
-@registry.register_menu_item(70)
-def dashboard_menu_entry(menu):
-    from django.utils.translation import gettext
-
-    if menu.has("cooperation.view_dashboard"):
-        active = menu.url_name == "dashboard"
-        return menu.urls["cooperation:dashboard"], gettext("Dashboard"), active
-    return None
+_register_menu()
