@@ -6,9 +6,10 @@ label, help text and errors, the widget, one template per option and one per opt
 attributes): on a staff list it costs more than the table itself. A filter field is almost
 always a plain text box or a drop-down list with a label and nothing else, so this filter
 writes that markup directly, with the same element, classes, attributes and options that
-crispy and Django's widget templates write (the widget's own `get_context` gives the
-attributes and the options), and hands every other field — one with errors, help text, a
-required mark, another widget or a crispy helper — to `as_crispy_field` unchanged.
+crispy and Django's widget templates write (the options straight from the widget's choices,
+without a context and a dict per option), and hands every other field — one with errors,
+help text, a required mark, another widget or a crispy helper — to `as_crispy_field`
+unchanged.
 """
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
@@ -67,11 +68,43 @@ def _attrs(attrs):
     )
 
 
-def _options(options):
-    return format_html_join(
-        "\n",
-        '  <option value="{}"{}>{}</option>',
-        ((str(o["value"]), _attrs(o["attrs"]), o["label"]) for o in options),
+def _option(value, label, selected):
+    return format_html(
+        '  <option value="{}"{}>{}</option>', value, " selected" if selected else "", label
+    )
+
+
+def _select(widget, name, value, attrs):
+    """What django/forms/widgets/select.html writes, from the widget's choices directly (a
+    single-choice drop-down: the first option whose value matches is selected)."""
+    wanted = [str(v) if v is not None else "" for v in widget.format_value(value)]
+    chosen = False
+    parts = []
+
+    def option(subvalue, sublabel):
+        nonlocal chosen
+        subvalue = "" if subvalue is None else str(subvalue)
+        selected = not chosen and subvalue in wanted
+        chosen = chosen or selected
+        return _option(subvalue, sublabel, selected)
+
+    for choice_value, choice_label in widget.choices:
+        if isinstance(choice_label, (list, tuple)):
+            options = "\n".join(option(v, label) for v, label in choice_label)
+            parts.append(
+                format_html(
+                    '  <optgroup label="{}">\n{}\n  </optgroup>',
+                    choice_value,
+                    mark_safe(options),  # noqa: S308 (each option is built by format_html)
+                )
+            )
+        else:
+            parts.append(option(choice_value, choice_label))
+    return format_html(
+        '<select name="{}"{}>\n{}\n</select>',
+        name,
+        _attrs(attrs),
+        mark_safe("\n".join(parts)),  # noqa: S308 (each part is built by format_html)
     )
 
 
@@ -80,37 +113,17 @@ def _widget(bound):
     attrs = bound.build_widget_attrs({}, widget)
     if bound.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound.auto_id)
-    own = {**widget.attrs, "class": _widget_class(widget)}
-    # The widget's own context (its value, attributes and options) with the class above.
-    saved, widget.attrs = widget.attrs, own
-    try:
-        context = widget.get_context(bound.html_name, bound.value(), attrs)["widget"]
-    finally:
-        widget.attrs = saved
+    # The attributes Widget.get_context would give, with crispy's class.
+    attrs = widget.build_attrs({**widget.attrs, "class": _widget_class(widget)}, attrs)
     if isinstance(widget, forms.Select):
-        groups = []
-        for group_name, options, _index in context["optgroups"]:
-            if group_name:
-                groups.append(
-                    format_html(
-                        '  <optgroup label="{}">\n{}\n  </optgroup>', group_name, _options(options)
-                    )
-                )
-            else:
-                groups.append(_options(options))
-        return format_html(
-            '<select name="{}"{}>\n{}\n</select>',
-            context["name"],
-            _attrs(context["attrs"]),
-            mark_safe("\n".join(groups)),  # noqa: S308 (each part is built by format_html)
-        )
-    value = context["value"]
+        return _select(widget, bound.html_name, bound.value(), attrs)
+    value = widget.format_value(bound.value())
     return format_html(
         '<input type="{}" name="{}"{}{}>',
-        context["type"],
-        context["name"],
+        widget.input_type,
+        bound.html_name,
         format_html(' value="{}"', str(value)) if value is not None else "",
-        _attrs(context["attrs"]),
+        _attrs(attrs),
     )
 
 
