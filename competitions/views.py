@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,6 +16,7 @@ from competitions import services
 from competitions.filters import EntryFilterSet
 from competitions.forms import EntryForm, score_field_name, score_sheet_values
 from competitions.models import Competition, Entry, Event, Score, ScoringPart
+from competitions.rows import entry_rows
 from members.access import get_object_for_user
 from members.files import private_file_response
 from members.filters import LIST_PAGE_SIZE, paginate
@@ -274,6 +276,7 @@ def entry_list(request, pk):
             "competition": competition,
             "filterset": filterset,
             "page": page,
+            "rows": entry_rows(page, csrf_token=get_token(request)),
             "can_enter": can_enter,
             "personal_data": personal_data_shown(request.user),
         },

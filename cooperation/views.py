@@ -65,6 +65,14 @@ from cooperation.models import (
     Venue,
     today,
 )
+from cooperation.rows import (
+    action_item_rows,
+    contact_rows,
+    meeting_rows,
+    project_rows,
+    referral_rows,
+    venue_rows,
+)
 from members.access import get_object_for_user, may_create
 from members.display import join_names
 from members.exports import ExportColumn, export_response
@@ -154,12 +162,14 @@ def project_list(request):
         .for_user(request.user)
     )
     filterset = ProjectFilterSet(request.GET, projects, request=request)
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(
         request,
         "cooperation/project_list.html",
         {
             "filterset": filterset,
-            "page": paginate(request, filterset.qs, PAGE_SIZE),
+            "page": page,
+            "rows": project_rows(page),
             "can_add": may_create(request.user, "cooperation.add_project"),
         },
     )
@@ -425,12 +435,14 @@ def agreement_document_download(request, pk):
 def venue_list(request):
     venues = Venue.objects.for_user(request.user).select_related("federation")
     filterset = VenueFilterSet(request.GET, venues, request=request)
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(
         request,
         "cooperation/venue_list.html",
         {
             "filterset": filterset,
-            "page": paginate(request, filterset.qs, PAGE_SIZE),
+            "page": page,
+            "rows": venue_rows(page),
             "can_add": may_create(request.user, "cooperation.add_venue"),
         },
     )
@@ -531,6 +543,7 @@ def contact_list(request):
         {
             "filterset": filterset,
             "page": page,
+            "rows": contact_rows(page),
             "can_add": may_create(request.user, "cooperation.add_contact"),
         },
     )
@@ -602,12 +615,14 @@ def meeting_list(request):
         .order_by("-starts_at", "-pk")
     )
     filterset = MeetingFilterSet(request.GET, meetings, request=request)
+    page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(
         request,
         "cooperation/liaison/meeting_list.html",
         {
             "filterset": filterset,
-            "page": paginate(request, filterset.qs, PAGE_SIZE),
+            "page": page,
+            "rows": meeting_rows(page),
             "can_add": may_create(request.user, "cooperation.add_meeting"),
         },
     )
@@ -819,10 +834,11 @@ def action_item_list(request):
         .select_related("meeting", "assignee", "owner_federation")
         .order_by("-overdue", "due_on", "pk")
     )
+    page = paginate(request, items, PAGE_SIZE)
     return render(
         request,
         "cooperation/liaison/action_item_list.html",
-        {"page": paginate(request, items, PAGE_SIZE), "today": today()},
+        {"page": page, "rows": action_item_rows(page), "today": today()},
     )
 
 
@@ -964,10 +980,12 @@ def referral_list(request):
             .for_user(request.user)
         )
         filterset = ReferralFilterSet(request.GET, referrals, request=request)
+        page = paginate(request, filterset.qs, REFERRAL_PAGE_SIZE)
+        own_federation_id = user_scope(request.user).federation_id
         context |= {
             "filterset": filterset,
-            "page": paginate(request, filterset.qs, REFERRAL_PAGE_SIZE),
-            "own_federation_id": user_scope(request.user).federation_id,
+            "page": page,
+            "rows": referral_rows(page, own_federation_id=own_federation_id),
             "can_add": may_create(request.user, "cooperation.add_referral"),
         }
     return render(request, "cooperation/referrals/referral_list.html", context)

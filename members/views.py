@@ -16,6 +16,7 @@ from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
 from members.models import Member, Notification
 from members.registry import registry
+from members.rows import member_rows
 from members.scoping import can_see_personal_data, personal_data_shown
 
 PAGE_SIZE = LIST_PAGE_SIZE
@@ -50,6 +51,7 @@ def member_list(request):
         {
             "filterset": filterset,
             "page": page,
+            "rows": member_rows(page),
             "can_add": may_create(request.user, "members.add_member"),
             "personal_data": personal_data_shown(request.user),
         },

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,6 +72,7 @@ from sanatoriums.models import (
     Route,
     Sanatorium,
 )
+from sanatoriums.rows import base_rows, batch_rows, booking_rows, recognition_rows
 
 DIRECTORY_PAGE_SIZE = 12
 QUEUE_PAGE_SIZE = LIST_PAGE_SIZE
@@ -235,8 +237,8 @@ def sanatorium_manage(request):
         "sanatoriums/manage.html",
         {
             "page": page,
-            "own": own,
-            "partner": partner,
+            "own_rows": base_rows(own),
+            "partner_rows": base_rows(partner),
             "show_own": bool(own) or page.number == 1,
             "show_partner": bool(partner) or not page.has_next(),
             "awaiting": Recognition.objects.awaiting(request.user).count(),
@@ -377,6 +379,11 @@ def recognition_queue(request):
     decidable = Recognition.objects.decidable_by(request.user).filter(
         pk__in=[recognition.pk for recognition in page]
     )
+    rows = recognition_rows(
+        page,
+        decidable=set(decidable.values_list("pk", flat=True)),
+        csrf_token=get_token(request),
+    )
     return render(
         request,
         "sanatoriums/queue.html",
@@ -385,7 +392,7 @@ def recognition_queue(request):
                 *RECOGNITION_RELATED
             ),
             "page": page,
-            "decidable": set(decidable.values_list("pk", flat=True)),
+            "rows": rows,
         },
     )
 
@@ -533,7 +540,11 @@ def batch_list(request):
     )
     filterset = BatchFilterSet(request.GET, batches, request=request)
     page = paginate(request, filterset.qs.order_by("start_date", "pk"), BATCH_PAGE_SIZE)
-    return render(request, "sanatoriums/batch_list.html", {"filterset": filterset, "page": page})
+    return render(
+        request,
+        "sanatoriums/batch_list.html",
+        {"filterset": filterset, "page": page, "rows": batch_rows(page)},
+    )
 
 
 @login_required
@@ -756,7 +767,9 @@ def booking_list(request):
     )
     bookings = (
         Booking.objects.for_user(request.user)
-        .select_related("batch__route__sanatorium", "organisation", "federation")
+        # The organisation's federation too: a federation's own office is named as the
+        # federation is, in English.
+        .select_related("batch__route__sanatorium", "organisation__federation", "federation")
         # Only the columns the rows show: a base and a route carry long texts.
         .only(
             "headcount",
@@ -768,7 +781,8 @@ def booking_list(request):
             "batch__route__sanatorium__name",
             "organisation__name",
             "organisation__kind",
-            "organisation__federation_id",
+            "organisation__federation__name",
+            "organisation__federation__name_en",
             *federation_label_fields("federation"),
         )
         .annotate(named=Coalesce(Subquery(named), 0))
@@ -776,7 +790,11 @@ def booking_list(request):
     )
     filterset = BookingFilterSet(request.GET, bookings, request=request)
     page = paginate(request, filterset.qs, BOOKING_PAGE_SIZE)
-    return render(request, "sanatoriums/booking_list.html", {"filterset": filterset, "page": page})
+    return render(
+        request,
+        "sanatoriums/booking_list.html",
+        {"filterset": filterset, "page": page, "rows": booking_rows(page)},
+    )
 
 
 @login_required
