@@ -150,7 +150,10 @@ def _enter(event, federations, staff, rng, used, *, per_federation, now=None):
 
 def _score(event, judges, rng):
     """Every judge scores every live entrant of the event, near a level drawn per entrant."""
-    entries = list(event.entries.active().order_by("number"))
+    # In the order they were entered, not by number: the numbers are drawn at random
+    # (competitions.services) when judging starts, and the demo must give the same entrants
+    # the same scores, and so the same titles, on every run.
+    entries = list(event.entries.active().order_by("pk"))
     parts = {part.name: part for part in event.parts.all()}
     sheets = {judge: {} for judge in judges}
     for entry in entries:
