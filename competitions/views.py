@@ -16,7 +16,7 @@ from competitions import services
 from competitions.filters import EntryFilterSet
 from competitions.forms import EntryForm, score_field_name, score_sheet_values
 from competitions.models import Competition, Entry, Event, Score, ScoringPart
-from competitions.rows import entry_rows
+from competitions.rows import competition_cards, entry_rows
 from members.access import get_object_for_user
 from members.files import private_file_response
 from members.filters import LIST_PAGE_SIZE, paginate
@@ -75,7 +75,11 @@ def competition_list(request):
         .order_by("-starts_on", "title")
     )
     page = paginate(request, competitions, PAGE_SIZE)
-    return render(request, "competitions/competition_list.html", {"page": page})
+    return render(
+        request,
+        "competitions/competition_list.html",
+        {"page": page, "cards": competition_cards(page)},
+    )
 
 
 @public_page("competitions")

@@ -48,6 +48,25 @@ def attachment_path(instance, filename):
     return upload_name("cooperation/updates", instance.file)
 
 
+#: `reading_party(user)` for a user who reads every agreement (an administrator).
+ALL = object()
+
+
+def reading_party(user):
+    """Through which federation the user reads agreements (and their projects): ALL for an
+    administrator, None for a user who reads none (no federation, or a role that reads no
+    shared records), else their own federation's id. An agreement and its projects stay
+    readable to its parties after it has ended: they are the record of what was done
+    together. Other records are shared only while an agreement is in force
+    (members.scoping)."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return ALL
+    if scope.federation_id is None or not scope.readable_federation_ids:
+        return None
+    return scope.federation_id
+
+
 class AgreementQuerySet(FederationScopedQuerySet):
     """An agreement is readable by staff of its parties — not by a party's partners under
     other agreements — and editable by nobody but administrators, who use the admin."""
@@ -55,18 +74,13 @@ class AgreementQuerySet(FederationScopedQuerySet):
     federation_field = "parties"
 
     def for_user(self, user):
-        scope = user_scope(user)
-        if scope.is_superuser:
+        party = reading_party(user)
+        if party is None:
+            return self.none()
+        if party is ALL:
             return self
-        if scope.federation_id is None or not scope.readable_federation_ids:
-            return self.none()  # no federation, or a role that reads no shared records
-        # An agreement and its projects stay readable to its parties after it has ended:
-        # they are the record of what was done together. Other records are shared only
-        # while an agreement is in force (members.scoping).
         # Through the many-to-many: filter on ids so that rows are not repeated.
-        return self.filter(
-            pk__in=self.model.objects.filter(parties=scope.federation_id).values("pk")
-        )
+        return self.filter(pk__in=self.model.objects.filter(parties=party).values("pk"))
 
     def editable_by(self, user):
         return self.filter(pk__in=super().editable_by(user).values("pk"))
@@ -255,7 +269,15 @@ class ProjectQuerySet(FederationScopedQuerySet):
     federation_field = "lead_federation"
 
     def for_user(self, user):
-        return self.filter(agreement__in=Agreement.objects.for_user(user))
+        """The projects of the agreements the user reads (AgreementQuerySet.for_user), as a
+        join on the agreement's parties rather than a subquery within a subquery: a project
+        has one agreement and a party is on it once, so no row is repeated."""
+        party = reading_party(user)
+        if party is None:
+            return self.none()
+        if party is ALL:
+            return self
+        return self.filter(agreement__parties=party)
 
     def with_delay(self, on=None):
         """Annotate `is_delayed`: still under way with a milestone past its due date and not

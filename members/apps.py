@@ -17,11 +17,11 @@ class MembersConfig(AppConfig):
         # are renewed whenever what they are made of changes, however it is written.
         from django.db.models.signals import post_delete, post_save
 
-        from members.models import Organisation, StaffProfile
+        from members.models import Federation, Organisation, StaffProfile
         from members.notifications import Notification, inbox_changed
         from members.scoping import scopes_changed
 
-        for model in (StaffProfile, Organisation):
+        for model in (StaffProfile, Organisation, Federation):
             for signal in (post_save, post_delete):
                 signal.connect(scopes_changed, sender=model, dispatch_uid=f"scope.{model}")
         for signal in (post_save, post_delete):

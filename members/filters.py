@@ -14,7 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Federation, Member
+from members.models import Member
+from members.scoping import readable_federations
 
 
 class FederationFilter(django_filters.ChoiceFilter):
@@ -34,7 +35,7 @@ class PortalFilterSet(django_filters.FilterSet):
         for name, flt in self.filters.items():
             if isinstance(flt, FederationFilter):
                 self.filters[name].extra["choices"] = [
-                    (f.code, f.display_name) for f in Federation.objects.for_user(user)
+                    (f.code, f.display_name) for f in readable_federations(user)
                 ]
 
 

@@ -14,11 +14,13 @@ safe.
 The text of a row is translated with the usual `gettext`/`ngettext` (makemessages finds
 it here as in any Python file), looked up once per page where a label repeats."""
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
-from members.display import choice_label
+from members.display import choice_label, datetime_element
 from members.links import pk_url
 
 DASH = "—"
@@ -67,3 +69,48 @@ def member_rows(members):
         )
 
     return rows(members, row)
+
+
+def notification_rows(notifications, *, csrf_token):
+    """The inbox's items (`<li>`): unread ones marked, each with its buttons (open the page
+    it points to, mark it read), which post to `inbox:read`."""
+    new, open_label, read_label = gettext("New"), gettext("Open"), gettext("Mark as read")
+    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
+
+    def row(note):
+        unread = not note.is_read
+        return format_html(
+            '<li class="list-group-item d-flex flex-wrap gap-2 justify-content-between '
+            'align-items-start{}" data-notification="{}">'
+            '<div class="portal-wrap"><div class="{}">{}{}</div>{}'
+            '<div class="small text-body-secondary">{}{}</div></div>'
+            '<form method="post" action="{}" class="d-flex gap-2">{}{}{}</form>'
+            "</li>",
+            " list-group-item-warning" if unread else "",
+            note.pk,
+            "fw-semibold" if unread else "",
+            format_html('<span class="badge text-bg-danger me-1">{}</span>', new) if unread else "",
+            note.subject,
+            format_html('<div class="small">{}</div>', linebreaksbr(note.body))
+            if note.body
+            else "",
+            datetime_element(note.created_at),
+            format_html(" · {}", note.actor) if note.actor else "",
+            pk_url("inbox:read", note.pk),
+            token,
+            format_html(
+                '<button type="submit" name="open" value="1" class="btn btn-sm btn-primary">{}'
+                "</button>",
+                open_label,
+            )
+            if note.url
+            else "",
+            format_html(
+                '<button type="submit" class="btn btn-sm btn-outline-secondary">{}</button>',
+                read_label,
+            )
+            if unread
+            else "",
+        )
+
+    return rows(notifications, row)

@@ -88,7 +88,8 @@ def _compute_scope(user_id):
 # --- the scope in the shared cache ----------------------------------------------------------
 #
 # A user's scope changes when their profile, an organisation, an agreement or its parties
-# change (members.signals and each app's portal.py call `scopes_changed`), and when the day
+# change (members.apps and each app's portal.py call `scopes_changed`; a federation's change
+# does too, for `readable_federations`), and when the day
 # changes (an agreement comes into or goes out of force at midnight in Shanghai): the key
 # holds the day, and each entry the version of all scopes it was computed under
 # (members.versioned_cache).
@@ -107,6 +108,31 @@ def _stored_scope(user_id):
         lambda: _compute_scope(user_id),
         settings.USER_CACHE_SECONDS,
     )
+
+
+def readable_federations(user) -> list:
+    """`Federation.objects.for_user(user)` in code order, from the shared cache: there are
+    a handful of federations, they rarely change, and every list's federation filter asks
+    for them. Kept under the scopes' version (a federation's change renews it)."""
+    from django.db import router
+
+    from members.models import Federation
+
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return list(Federation.objects.order_by("code"))
+    ids = sorted(scope.readable_federation_ids)
+    if not ids:
+        return []
+    fields = [field.attname for field in Federation._meta.concrete_fields]
+    rows = versioned_cache.cached(
+        SCOPE_VERSION_KEY,
+        "scope:federations:" + ",".join(map(str, ids)),
+        lambda: list(Federation.objects.filter(pk__in=ids).order_by("code").values_list(*fields)),
+        settings.USER_CACHE_SECONDS,
+    )
+    database = router.db_for_read(Federation)
+    return [Federation.from_db(database, fields, row) for row in rows]
 
 
 def scopes_changed(**kwargs) -> None:

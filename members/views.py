@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
 from members.models import Member, Notification
 from members.registry import registry
-from members.rows import member_rows
+from members.rows import member_rows, notification_rows
 from members.scoping import can_see_personal_data, personal_data_shown
 
 PAGE_SIZE = LIST_PAGE_SIZE
@@ -120,10 +121,15 @@ def inbox(request):
     unread_only = request.GET.get("unread") == "yes"
     if unread_only:
         rows = rows.unread()
+    page = paginate(request, rows, INBOX_PAGE_SIZE)
     return render(
         request,
         "members/inbox.html",
-        {"page": paginate(request, rows, INBOX_PAGE_SIZE), "unread_only": unread_only},
+        {
+            "page": page,
+            "rows": notification_rows(page, csrf_token=get_token(request)),
+            "unread_only": unread_only,
+        },
     )
 
 

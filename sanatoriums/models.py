@@ -752,12 +752,12 @@ class Allocation(models.Model):
 
     @property
     def places_left_label(self):
-        """What a places badge says, for an allocation annotated with `left`
+        """What a places badge says, for an allocation annotated with `counted`
         (sanatoriums.views.allocations_with_counts). Said here rather than by a
         blocktranslate in the badge: the batch list shows one or two badges a row."""
         return gettext("%(city)s places: %(left)s of %(places)s left") % {
             "city": self.federation.display_city,
-            "left": self.left,
+            "left": self.places - self.counted,
             "places": self.places,
         }
 

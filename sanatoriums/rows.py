@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from members.display import choice_label, date_element
 from members.links import pk_url
-from members.rows import join, rows
+from members.rows import blocktranslated, join, rows
 
 _NO_RECOGNITION = mark_safe('<span class="text-body-secondary">—</span>')
 
@@ -191,3 +191,48 @@ def recognition_rows(recognitions, *, decidable, csrf_token):
         )
 
     return rows(recognitions, row)
+
+
+def awaiting_rows(recognitions):
+    """The proposals waiting for the reader's decision (`<li>`), each read with its base and
+    the base's federation, and who proposed it."""
+    decide = gettext("Decide")
+    proposed = gettext("Proposed by %(who)s on %(date)s")
+
+    def row(recognition):
+        base = recognition.sanatorium
+        return format_html(
+            '<li class="list-group-item d-flex flex-wrap justify-content-between '
+            'align-items-center gap-2"><div>'
+            '<a href="{}" class="fw-semibold">{}</a> '
+            '<span class="text-body-secondary">· {}</span>'
+            '<div class="small text-body-secondary">{}{}</div></div>'
+            '<a class="btn btn-primary btn-sm" href="{}">{}</a></li>',
+            pk_url("sanatoriums:detail", base.pk),
+            base.name,
+            base.federation.display_name,
+            blocktranslated(
+                proposed, who=recognition.proposed_by, date=date_element(recognition.proposed_at)
+            ),
+            format_html(" · {}", recognition.note) if recognition.note else "",
+            pk_url("sanatoriums:decide", recognition.pk),
+            decide,
+        )
+
+    return rows(recognitions, row)
+
+
+def participant_rows(participants, *, show_personal):
+    """One group's participants on the printable list, numbered, each read with its member;
+    the ID numbers in full only with `show_personal`."""
+    return join(
+        format_html(
+            '<tr><td>{}</td><td>{}</td><td class="portal-mono">{}</td>'
+            '<td class="portal-mono">{}</td></tr>',
+            number,
+            participant.member.name,
+            participant.member.card_number,
+            participant.member.id_number if show_personal else participant.member.masked_id_number,
+        )
+        for number, participant in enumerate(participants, 1)
+    )

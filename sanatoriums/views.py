@@ -72,7 +72,14 @@ from sanatoriums.models import (
     Route,
     Sanatorium,
 )
-from sanatoriums.rows import base_rows, batch_rows, booking_rows, recognition_rows
+from sanatoriums.rows import (
+    awaiting_rows,
+    base_rows,
+    batch_rows,
+    booking_rows,
+    participant_rows,
+    recognition_rows,
+)
 
 DIRECTORY_PAGE_SIZE = 12
 QUEUE_PAGE_SIZE = LIST_PAGE_SIZE
@@ -388,8 +395,8 @@ def recognition_queue(request):
         request,
         "sanatoriums/queue.html",
         {
-            "awaiting": Recognition.objects.awaiting(request.user).select_related(
-                *RECOGNITION_RELATED
+            "awaiting": awaiting_rows(
+                Recognition.objects.awaiting(request.user).select_related(*RECOGNITION_RELATED)
             ),
             "page": page,
             "rows": rows,
@@ -471,10 +478,10 @@ def allocations_with_counts():
         .annotate(total=Sum("headcount"))
         .values("total")
     )
-    return (
-        Allocation.objects.annotate(counted=Coalesce(Subquery(counted), 0))
-        .annotate(left=F("places") - F("counted"))
-        .select_related("federation")
+    # (What is left, places - counted, is worked out per row in Python: an annotation of
+    # it would repeat the subquery, and PostgreSQL would run it twice.)
+    return Allocation.objects.annotate(counted=Coalesce(Subquery(counted), 0)).select_related(
+        "federation"
     )
 
 
@@ -740,7 +747,10 @@ def participant_list(request, pk):
         .order_by("federation__code", "organisation__name", "pk")
     )
     for booking in bookings:
-        booking.show_personal = can_see_personal_data(request.user, booking.federation_id)
+        booking.rows = participant_rows(
+            booking.participants.all(),
+            show_personal=can_see_personal_data(request.user, booking.federation_id),
+        )
     return render(
         request,
         "sanatoriums/participant_list.html",

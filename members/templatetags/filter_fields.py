@@ -14,6 +14,7 @@ unchanged.
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
+from django.forms.models import ModelChoiceIterator
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -74,6 +75,18 @@ def _option(value, label, selected):
     )
 
 
+def _choices(widget):
+    """The widget's choices. A model choice field's iterator reads its rows with
+    `QuerySet.iterator()`, which on PostgreSQL is a server-side cursor (three round trips
+    where one will do, for a handful of rows): read them with one plain query instead."""
+    choices = widget.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    field = choices.field
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    return empty + [choices.choice(obj) for obj in field.queryset.all()]
+
+
 def _select(widget, name, value, attrs):
     """What django/forms/widgets/select.html writes, from the widget's choices directly (a
     single-choice drop-down: the first option whose value matches is selected)."""
@@ -88,7 +101,7 @@ def _select(widget, name, value, attrs):
         chosen = chosen or selected
         return _option(subvalue, sublabel, selected)
 
-    for choice_value, choice_label in widget.choices:
+    for choice_value, choice_label in _choices(widget):
         if isinstance(choice_label, (list, tuple)):
             options = "\n".join(option(v, label) for v, label in choice_label)
             parts.append(

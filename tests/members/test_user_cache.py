@@ -115,3 +115,23 @@ def test_a_cache_that_does_not_answer_asks_the_database(hz_staff, hz, nb, monkey
     monkeypatch.setattr(cache, "get_many", down)
     assert scope_of(hz_staff).readable_federation_ids == {hz.pk, nb.pk}
     assert unread_count(fresh(hz_staff)) == 0
+
+
+def test_list_filters_take_the_federations_from_the_cache_and_show_a_rename_at_once(
+    client, hz_staff, hz, nb, agreement
+):
+    from members.scoping import readable_federations
+
+    client.force_login(hz_staff)
+    url = reverse("members:list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    federations = [q for q in captured.captured_queries if 'FROM "members_federation"' in q["sql"]]
+    assert federations == []
+    assert [f.code for f in readable_federations(fresh(hz_staff))] == sorted([hz.code, nb.code])
+    nb.name = "宁波市总工会（新名）"
+    nb.save()
+    assert "宁波市总工会（新名）" in client.get(url).text
+    assert [f.name for f in readable_federations(fresh(hz_staff)) if f.pk == nb.pk] == [nb.name]
+
