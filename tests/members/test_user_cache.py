@@ -135,3 +135,40 @@ def test_list_filters_take_the_federations_from_the_cache_and_show_a_rename_at_o
     assert "宁波市总工会（新名）" in client.get(url).text
     assert [f.name for f in readable_federations(fresh(hz_staff)) if f.pk == nb.pk] == [nb.name]
 
+
+def permission_queries(captured):
+    return [q for q in captured.captured_queries if "auth_permission" in q["sql"]]
+
+
+def test_model_permissions_come_from_the_cache_on_the_second_request(client, hz_leader):
+    client.force_login(hz_leader)
+    url = reverse("members:list")
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    assert len(permission_queries(first)) == 2  # the user's own, the groups'
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).status_code == 200
+    assert permission_queries(second) == []
+
+
+def test_a_group_given_or_a_permission_taken_shows_at_once(hz_leader):
+    from django.contrib.auth.models import Group, Permission
+
+    perm = "members.change_member"
+    assert not fresh(hz_leader).has_perm(perm)
+    editors = Group.objects.create(name="editors-for-this-test")
+    editors.permissions.add(Permission.objects.get(codename="change_member"))
+    fresh(hz_leader).groups.add(editors)
+    assert fresh(hz_leader).has_perm(perm)
+    editors.permissions.clear()
+    assert not fresh(hz_leader).has_perm(perm)
+    editors.permissions.add(Permission.objects.get(codename="change_member"))
+    assert fresh(hz_leader).has_perm(perm)
+    editors.delete()
+    assert not fresh(hz_leader).has_perm(perm)
+
+
+def test_a_deactivated_user_has_no_permission_even_when_they_are_cached(hz_leader):
+    assert fresh(hz_leader).has_perm("members.view_member")
+    User.objects.filter(pk=hz_leader.pk).update(is_active=False)  # no signal
+    assert not fresh(hz_leader).has_perm("members.view_member")
