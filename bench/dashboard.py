@@ -14,20 +14,14 @@ measures again. It prints each median and its ratio to `/healthz` in the same ru
 """
 
 import argparse
-import http.cookiejar
 import os
-import re
 import statistics
-import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
-from benchkit import PRODUCTION_ENV, scratch_database  # beside this script
+import benchkit  # beside this script
+from benchkit import PRODUCTION_ENV, scratch_database, sign_in, stop
 
-ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "bench-pass-123"
@@ -39,44 +33,12 @@ ENV = {
 }
 
 
-def manage(*args, env=ENV):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+def manage(*args):
+    benchkit.manage(ENV, *args)
 
 
 def serve(cache_seconds):
-    env = {**ENV, "DASHBOARD_CACHE_SECONDS": str(cache_seconds)}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "-c", "config/gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    sys.exit("gunicorn did not start")
-
-
-def signed_in_opener(username):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{BASE}/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
-    ).encode()
-    request = urllib.request.Request(
-        f"{BASE}/accounts/login/", data=data, headers={"Referer": f"{BASE}/accounts/login/"}
-    )
-    opener.open(request).read()
-    assert any(cookie.name == "sessionid" for cookie in jar), "sign-in failed"
-    return opener
+    return benchkit.serve({**ENV, "DASHBOARD_CACHE_SECONDS": str(cache_seconds)}, BASE)
 
 
 def median_ms(opener, path, requests):
@@ -95,13 +57,12 @@ def measure(label, requests):
     for cache, seconds in (("warm", 300), ("off", 0)):
         process = serve(seconds)
         try:
-            opener = signed_in_opener("leader")
+            opener, _cookie = sign_in(BASE, "leader", PASSWORD)
             opener.open(f"{BASE}/dashboard/").read()  # warms the cache (when there is one)
             trivial = median_ms(opener, "/healthz", requests)
             board = median_ms(opener, "/dashboard/", requests)
         finally:
-            process.terminate()
-            process.wait()
+            stop(process)
         rows[cache] = (board, trivial)
         print(
             f"{label:>3}  cache {cache:<4}  /dashboard/ {board:7.1f} ms"

@@ -35,24 +35,19 @@ given. A benchmark, not a test: it lives here, not in tests/.
 
 import argparse
 import http.client
-import http.cookiejar
 import json
 import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
-from benchkit import PRODUCTION_ENV, scratch_database  # beside this script
+import benchkit  # beside this script
+from benchkit import PRODUCTION_ENV, scratch_database, sign_in, stop
 
-ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8767"))
 BASE = f"http://{HOST}:{PORT}"
@@ -124,15 +119,7 @@ print("IDS=" + json.dumps({
 
 
 def manage(*args, capture=False):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=ENV,
-        check=True,
-        capture_output=capture,
-        text=True,
-    )
-    return result.stdout
+    return benchkit.manage(ENV, *args, capture=capture)
 
 
 def seed(scale):
@@ -145,53 +132,6 @@ def seed(scale):
 def find_ids():
     output = manage("shell", "-c", IDS_SCRIPT, capture=True)
     return json.loads(re.search(r"^IDS=(.*)$", output, re.MULTILINE).group(1))
-
-
-def serve():
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [str(gunicorn), "-c", "config/gunicorn.conf.py"],
-        cwd=ROOT,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    sys.exit("gunicorn did not start")
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def session_cookie(username):
-    """Sign in through the login form; the session cookie the load generator then sends."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{BASE}/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
-    ).encode()
-    request = urllib.request.Request(
-        f"{BASE}/accounts/login/", data=data, headers={"Referer": f"{BASE}/accounts/login/"}
-    )
-    opener.open(request).read()
-    session = [cookie.value for cookie in jar if cookie.name == "sessionid"]
-    if not session:
-        sys.exit(f"signing {username} in failed")
-    return f"sessionid={session[0]}"
 
 
 class Failure(Exception):
@@ -250,9 +190,9 @@ def measure(label, pages, ids, options):
     """One scale: serve, sign in, then /healthz and each page in turn, /healthz last again.
     A page's ratio is to the mean of the /healthz runs just before and just after it: the
     machine's other work changes over a run, much less over a few seconds."""
-    process = serve()
+    process = benchkit.serve(ENV, BASE)
     try:
-        cookies = {user: session_cookie(user) for user in {p[2] for p in pages} if user}
+        cookies = {user: sign_in(BASE, user, PASSWORD)[1] for user in {p[2] for p in pages} if user}
         common = {"Accept-Encoding": "gzip"}
 
         def run(path, user):
