@@ -4,7 +4,8 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -368,13 +369,23 @@ def competition_advance(request, pk):
 
 @login_required
 def event_judging_list(request):
+    """The events the judge is assigned to, latest competition first, a page at a time: a
+    judge of many years' competitions would otherwise get every event they ever judged."""
+    entries = Entry.objects.filter(event=OuterRef("pk")).order_by()
     events = (
         Event.objects.judged_by(request.user)
         .select_related("competition")
-        .annotate(entry_count=Count("entries", distinct=True))
-        .order_by("-competition__starts_on", "name")
+        # Counted row by row: a Count() over the join would group every event the judge
+        # ever judged before the page is cut.
+        .annotate(
+            entry_count=Coalesce(
+                Subquery(entries.values("event").annotate(n=Count("pk")).values("n")), 0
+            )
+        )
+        .order_by("-competition__starts_on", "name", "pk")
     )
-    return render(request, "competitions/judging_list.html", {"events": events})
+    page = paginate(request, events, PAGE_SIZE)
+    return render(request, "competitions/judging_list.html", {"events": page, "page": page})
 
 
 @login_required
