@@ -22,7 +22,7 @@ from members.access import get_object_for_user
 from members.files import private_file_response
 from members.filters import LIST_PAGE_SIZE, paginate
 from members.pagecache import public_page
-from members.scoping import can_see_personal_data, personal_data_shown
+from members.scoping import can_see_personal_data, personal_data_shown, with_federations
 from members.spreadsheets import safe_cell
 from members.web import error_messages
 
@@ -253,12 +253,14 @@ def entry_list(request, pk):
         request.GET,
         Entry.objects.for_user(request.user)
         .filter(event__competition=competition)
-        .select_related("event", "member__organisation__federation", "federation")
+        # The federations (the entry's, the organisation's) come from with_federations.
+        .select_related("event", "member__organisation")
         .order_by("event__name", "number"),
         request=request,
         competition=competition,
     )
     page = paginate(request, filterset.qs, PAGE_SIZE)
+    with_federations(page, request.user, "federation", "member.organisation.federation")
     # has_perm("competitions.change_entry", entry) for the whole page in one query: the
     # entries the user changes are those of their own federation (Entry.objects.editable_by).
     withdrawable = (

@@ -80,7 +80,7 @@ from members.files import private_file_response
 from members.filters import LIST_PAGE_SIZE, paginate
 from members.history import history_entries, history_entries_many
 from members.pagecache import public_page
-from members.scoping import can_see_personal_data, user_scope
+from members.scoping import can_see_personal_data, user_scope, with_federations
 from members.web import error_messages, show_on_form
 
 PAGE_SIZE = LIST_PAGE_SIZE
@@ -156,7 +156,7 @@ def get_venue_for_user(request, pk, *, perm="cooperation.view_venue"):
 def project_list(request):
     # Only what the rows show: the agreement and the owner are on the project's own page.
     projects = (
-        Project.objects.select_related("pillar", "lead_federation")
+        Project.objects.select_related("pillar")
         .prefetch_related("partner_federations")
         .with_delay()
         .for_user(request.user)
@@ -169,7 +169,7 @@ def project_list(request):
         {
             "filterset": filterset,
             "page": page,
-            "rows": project_rows(page),
+            "rows": project_rows(with_federations(page, request.user, "lead_federation")),
             "can_add": may_create(request.user, "cooperation.add_project"),
         },
     )
@@ -433,7 +433,7 @@ def agreement_document_download(request, pk):
 @login_required
 @permission_required("cooperation.view_venue", raise_exception=True)
 def venue_list(request):
-    venues = Venue.objects.for_user(request.user).select_related("federation")
+    venues = Venue.objects.for_user(request.user)
     filterset = VenueFilterSet(request.GET, venues, request=request)
     page = paginate(request, filterset.qs, PAGE_SIZE)
     return render(
@@ -442,7 +442,7 @@ def venue_list(request):
         {
             "filterset": filterset,
             "page": page,
-            "rows": venue_rows(page),
+            "rows": venue_rows(with_federations(page, request.user, "federation")),
             "can_add": may_create(request.user, "cooperation.add_venue"),
         },
     )
@@ -522,11 +522,7 @@ def get_action_item_for_user(request, pk, *, perm):
 @login_required
 @permission_required("cooperation.view_contact", raise_exception=True)
 def contact_list(request):
-    contacts = (
-        Contact.objects.for_user(request.user)
-        .select_related("federation", "counterpart__federation")
-        .in_level_order()
-    )
+    contacts = Contact.objects.for_user(request.user).select_related("counterpart").in_level_order()
     filterset = ContactFilterSet(request.GET, contacts, request=request)
     page = paginate(request, filterset.qs, PAGE_SIZE)
     # Which rows of the page the user edits: one query for the page, not one per row.
@@ -543,7 +539,9 @@ def contact_list(request):
         {
             "filterset": filterset,
             "page": page,
-            "rows": contact_rows(page),
+            "rows": contact_rows(
+                with_federations(page, request.user, "federation", "counterpart.federation")
+            ),
             "can_add": may_create(request.user, "cooperation.add_contact"),
         },
     )
@@ -606,8 +604,7 @@ def meeting_list(request):
         meeting=OuterRef("pk"), status=ActionItem.Status.OPEN
     ).order_by()
     meetings = (
-        _meetings()
-        .for_user(request.user)
+        Meeting.objects.for_user(request.user)
         .annotate(
             open_items=_count(open_items),
             overdue_items=_count(open_items.filter(due_on__lt=today())),
@@ -622,7 +619,7 @@ def meeting_list(request):
         {
             "filterset": filterset,
             "page": page,
-            "rows": meeting_rows(page),
+            "rows": meeting_rows(with_federations(page, request.user, "host_federation")),
             "can_add": may_create(request.user, "cooperation.add_meeting"),
         },
     )
@@ -974,18 +971,17 @@ def referral_list(request):
     context = {"counts": _referral_counts(request.user)}
     if request.user.has_perm("cooperation.view_referral"):
         # The list shows neither whom a referral was forwarded to nor the people on it.
-        referrals = (
-            Referral.objects.select_related("from_federation", "to_federation")
-            .with_overdue()
-            .for_user(request.user)
-        )
+        referrals = Referral.objects.with_overdue().for_user(request.user)
         filterset = ReferralFilterSet(request.GET, referrals, request=request)
         page = paginate(request, filterset.qs, REFERRAL_PAGE_SIZE)
         own_federation_id = user_scope(request.user).federation_id
         context |= {
             "filterset": filterset,
             "page": page,
-            "rows": referral_rows(page, own_federation_id=own_federation_id),
+            "rows": referral_rows(
+                with_federations(page, request.user, "from_federation", "to_federation"),
+                own_federation_id=own_federation_id,
+            ),
             "can_add": may_create(request.user, "cooperation.add_referral"),
         }
     return render(request, "cooperation/referrals/referral_list.html", context)

@@ -114,11 +114,20 @@ def readable_federations(user) -> list:
     """`Federation.objects.for_user(user)` in code order, from the shared cache: there are
     a handful of federations, they rarely change, and every list's federation filter asks
     for them. Kept under the scopes' version (a federation's change renews it)."""
+    remembered = getattr(user, "_portal_federations", None)
+    if remembered is not None:  # once per user object, so once per request
+        return remembered
+    federations = _readable_federations(user_scope(user))
+    if user is not None and user.is_authenticated:
+        user._portal_federations = federations
+    return federations
+
+
+def _readable_federations(scope):
     from django.db import router
 
     from members.models import Federation
 
-    scope = user_scope(user)
     if scope.is_superuser:
         return list(Federation.objects.order_by("code"))
     ids = sorted(scope.readable_federation_ids)
@@ -133,6 +142,35 @@ def readable_federations(user) -> list:
     )
     database = router.db_for_read(Federation)
     return [Federation.from_db(database, fields, row) for row in rows]
+
+
+def with_federations(objects, user, *paths):
+    """Give each object the federations that `paths` name ("federation",
+    "organisation.federation", …) from `readable_federations` rather than a join in the
+    list's query: every list names federations on each row, and two or three more joined
+    tables cost more to plan and read than the page's rows. A federation the user no
+    longer reads (a partner of an ended agreement) is read in one query. Returns
+    `objects`."""
+    from members.models import Federation
+
+    known = {federation.pk: federation for federation in readable_federations(user)}
+    objects = list(objects)
+    targets = []
+    for obj in objects:
+        for path in paths:
+            *head, name = path.split(".")
+            target = obj
+            for part in head:
+                target = getattr(target, part)
+            if target is not None:
+                targets.append((target, name, getattr(target, f"{name}_id")))
+    missing = {pk for _target, _name, pk in targets if pk is not None and pk not in known}
+    if missing:
+        known |= Federation.objects.in_bulk(missing)
+    for target, name, pk in targets:
+        if pk is not None:
+            setattr(target, name, known[pk])
+    return objects
 
 
 def scopes_changed(**kwargs) -> None:

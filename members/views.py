@@ -18,7 +18,7 @@ from members.masking import mask_id_number, mask_mobile
 from members.models import Member, Notification
 from members.registry import registry
 from members.rows import member_rows, notification_rows
-from members.scoping import can_see_personal_data, personal_data_shown
+from members.scoping import can_see_personal_data, personal_data_shown, with_federations
 
 PAGE_SIZE = LIST_PAGE_SIZE
 
@@ -38,12 +38,12 @@ def get_member_for_user(request, pk, *, perm=None):
 def member_list(request):
     filterset = MemberFilterSet(
         request.GET,
-        Member.objects.for_user(request.user).select_related(
-            "organisation__federation", "federation"
-        ),
+        # The federations (the member's, the organisation's) come from with_federations.
+        Member.objects.for_user(request.user).select_related("organisation"),
         request=request,
     )
     page = paginate(request, filterset.qs, PAGE_SIZE)
+    with_federations(page, request.user, "federation", "organisation.federation")
     for member in page:
         member.show_personal = can_see_personal_data(request.user, member.federation_id)
     return render(

@@ -41,7 +41,7 @@ from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
 from members.models import Federation, Member, Organisation
 from members.pagecache import public_page
-from members.scoping import can_see_personal_data, personal_data_shown, user_scope
+from members.scoping import can_see_personal_data, personal_data_shown, user_scope, with_federations
 from members.web import error_messages, show_on_form
 from sanatoriums import services
 from sanatoriums.filters import BatchFilterSet, BookingFilterSet, DirectoryFilterSet
@@ -380,8 +380,12 @@ def recognition_propose(request, pk):
 def recognition_queue(request):
     """Proposals awaiting the user's decision, and every recognition their federation is in
     (as owner of the base or as the recognising federation)."""
-    involved = Recognition.objects.involving(request.user).select_related(*RECOGNITION_RELATED)
+    # The federations (the base's, the recognising one) come from with_federations.
+    involved = Recognition.objects.involving(request.user).select_related(
+        "sanatorium", "proposed_by", "decided_by"
+    )
     page = paginate(request, involved, QUEUE_PAGE_SIZE)
+    with_federations(page, request.user, "sanatorium.federation", "federation")
     # The rows of the page this user may renew or revoke, in one query.
     decidable = Recognition.objects.decidable_by(request.user).filter(
         pk__in=[recognition.pk for recognition in page]
@@ -396,7 +400,13 @@ def recognition_queue(request):
         "sanatoriums/queue.html",
         {
             "awaiting": awaiting_rows(
-                Recognition.objects.awaiting(request.user).select_related(*RECOGNITION_RELATED)
+                with_federations(
+                    Recognition.objects.awaiting(request.user).select_related(
+                        "sanatorium", "proposed_by"
+                    ),
+                    request.user,
+                    "sanatorium.federation",
+                )
             ),
             "page": page,
             "rows": rows,
@@ -458,11 +468,6 @@ def recognition_revoke(request, pk):
 BATCH_PAGE_SIZE = LIST_PAGE_SIZE
 BOOKING_PAGE_SIZE = LIST_PAGE_SIZE
 BATCH_RELATED = ("route__sanatorium__federation", "competition")
-
-
-def federation_label_fields(path):
-    """The columns of the federation at `path` that `display_short` reads."""
-    return (f"{path}__code", f"{path}__short_name", f"{path}__city_en")
 
 
 def allocations_with_counts():
@@ -530,8 +535,9 @@ def batch_list(request):
     # batch's page).
     batches = (
         Batch.objects.for_user(request.user)
-        .select_related("route__sanatorium__federation")
-        # Only the columns the rows show: a base and a route carry long texts.
+        .select_related("route__sanatorium")
+        # Only the columns the rows show: a base and a route carry long texts. The base's
+        # federation comes from with_federations below.
         .only(
             "start_date",
             "end_date",
@@ -539,7 +545,7 @@ def batch_list(request):
             "places",
             "route__name",
             "route__sanatorium__name",
-            *federation_label_fields("route__sanatorium__federation"),
+            "route__sanatorium__federation",
         )
         .prefetch_related(
             Prefetch("allocations", queryset=allocations_with_counts(), to_attr="allocation_list")
@@ -550,7 +556,11 @@ def batch_list(request):
     return render(
         request,
         "sanatoriums/batch_list.html",
-        {"filterset": filterset, "page": page, "rows": batch_rows(page)},
+        {
+            "filterset": filterset,
+            "page": page,
+            "rows": batch_rows(with_federations(page, request.user, "route.sanatorium.federation")),
+        },
     )
 
 
@@ -777,23 +787,22 @@ def booking_list(request):
     )
     bookings = (
         Booking.objects.for_user(request.user)
-        # The organisation's federation too: a federation's own office is named as the
-        # federation is, in English.
-        .select_related("batch__route__sanatorium", "organisation__federation", "federation")
-        # Only the columns the rows show: a base and a route carry long texts.
+        .select_related("batch__route__sanatorium", "organisation")
+        # Only the columns the rows show: a base and a route carry long texts. The
+        # federations (the booking's, and the organisation's: a federation's own office is
+        # named as the federation is, in English) come from with_federations below.
         .only(
             "headcount",
             "status",
             "created_at",
+            "federation",
             "batch__start_date",
             "batch__end_date",
             "batch__route__name",
             "batch__route__sanatorium__name",
             "organisation__name",
             "organisation__kind",
-            "organisation__federation__name",
-            "organisation__federation__name_en",
-            *federation_label_fields("federation"),
+            "organisation__federation",
         )
         .annotate(named=Coalesce(Subquery(named), 0))
         .order_by("-created_at", "-pk")
@@ -803,7 +812,13 @@ def booking_list(request):
     return render(
         request,
         "sanatoriums/booking_list.html",
-        {"filterset": filterset, "page": page, "rows": booking_rows(page)},
+        {
+            "filterset": filterset,
+            "page": page,
+            "rows": booking_rows(
+                with_federations(page, request.user, "federation", "organisation.federation")
+            ),
+        },
     )
 
 

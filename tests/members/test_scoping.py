@@ -122,3 +122,29 @@ def test_personal_data_queryset_follows_the_same_rule(everyone, hz_staff, nb_sta
     assert list(Member.objects.personal_data_visible_to(hz_staff)) == [hz_member]
     assert list(Member.objects.personal_data_visible_to(nb_staff)) == [nb_member]
     assert not Member.objects.personal_data_visible_to(hz_leader).exists()
+
+
+def test_rows_get_their_federations_from_the_scope_and_any_other_in_one_query(
+    everyone, hz_staff, hz, nb, wz, django_assert_num_queries
+):
+    from members.models import User
+    from members.scoping import readable_federations, with_federations
+
+    hz_member, nb_member, wz_member = everyone
+    user = User.objects.get(pk=hz_staff.pk)
+    assert [f.code for f in readable_federations(user)] == sorted([hz.code, nb.code])
+    members = list(
+        Member.objects.select_related("organisation").filter(
+            pk__in=[hz_member.pk, nb_member.pk, wz_member.pk]
+        )
+    )
+    # The user reads HZ and NB (already in hand); WZ, which they do not read, is one query.
+    with django_assert_num_queries(1):
+        with_federations(members, user, "federation", "organisation.federation")
+    with django_assert_num_queries(0):
+        named = {m.pk: (m.federation.code, m.organisation.federation.code) for m in members}
+    assert named == {
+        hz_member.pk: (hz.code, hz.code),
+        nb_member.pk: (nb.code, nb.code),
+        wz_member.pk: (wz.code, wz.code),
+    }
