@@ -107,3 +107,32 @@ def sign_in(base, username, password):
     if not session:
         sys.exit(f"signing {username} in failed")
     return opener, f"sessionid={session[0]}"
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def serving_cpu_seconds():
+    """The CPU time (user + system, in seconds) used so far by everything that serves a
+    request here: gunicorn's processes, PostgreSQL's, Redis, and this process (the load
+    generator). Read from /proc, so on Linux only; None elsewhere. Unlike throughput, it
+    does not depend on what else the machine is doing, nor on how the connections happen
+    to be spread over the workers."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    me = str(os.getpid())
+    ticks = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if entry.name == me or name in ("postgres", "redis-server") or b"gunicorn" in command:
+            fields = stat[stat.rindex(")") + 2 :].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / _CLOCK_TICKS

@@ -23,7 +23,12 @@ For each page it prints requests per second, the median latency, and its time pe
 just before and just after the page (the machine's other work drifts over a run), at 1× and
 10×, and the 10×/1× ratio of those ÷healthz figures. Targets (issue 15), judged at
 the largest scale: anonymous public pages ≤ 2× `/healthz`, staff list pages ≤ 5×, and no
-page more than 1.5× slower at 10× than at 1×; each row says ok or MISS.
+page more than 1.5× slower at 10× than at 1×; each row says ok or MISS. Beside it, on
+Linux, CPU÷hz: the CPU time a request took (gunicorn's, PostgreSQL's and Redis's processes
+and the load generator's, read from /proc) divided by `/healthz`'s. Throughput moves with
+the machine's other work and with how the connections fall on the two workers (/healthz
+has been seen to range over 800–1600 req/s in one run); CPU time per request does not, so
+it is the figure to compare two versions by.
 
 The load generator runs on the same machine as gunicorn and PostgreSQL and takes some of
 their CPU: it is kept cheap (threads, http.client, one persistent connection per thread,
@@ -46,7 +51,7 @@ import threading
 import time
 
 import benchkit  # beside this script
-from benchkit import PRODUCTION_ENV, scratch_database, sign_in, stop
+from benchkit import PRODUCTION_ENV, scratch_database, serving_cpu_seconds, sign_in, stop
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8767"))
@@ -140,7 +145,8 @@ class Failure(Exception):
 
 def load(path, headers, *, connections, seconds):
     """CONNECTIONS threads, each with its own keep-alive connection, request PATH back to
-    back for SECONDS. Returns (requests per second, median latency in ms)."""
+    back for SECONDS. Returns (requests per second, median latency in ms, CPU ms per
+    request of everything serving it — benchkit.serving_cpu_seconds — or None)."""
     timings = [[] for _ in range(connections)]
     errors = []
     barrier = threading.Barrier(connections + 1)
@@ -172,18 +178,21 @@ def load(path, headers, *, connections, seconds):
     threads = [threading.Thread(target=worker, args=(out,)) for out in timings]
     for thread in threads:
         thread.start()
+    cpu_before = serving_cpu_seconds()
     began = time.perf_counter()
     deadline[0] = began + seconds
     barrier.wait()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    cpu_after = serving_cpu_seconds()
     if errors:
         raise Failure(errors[0])
     every = [t for out in timings for t in out]
     if not every:
         raise Failure(f"{path}: no request completed")
-    return len(every) / elapsed, statistics.median(every) * 1000
+    cpu = None if cpu_before is None else (cpu_after - cpu_before) * 1000 / len(every)
+    return len(every) / elapsed, statistics.median(every) * 1000, cpu
 
 
 def measure(label, pages, ids, options):
@@ -204,23 +213,29 @@ def measure(label, pages, ids, options):
         healthz = [run("/healthz", None)]
         rows = {}
         for name, path, user, _kind in pages:
-            rps, p50 = run(path.format(**ids), user)
+            rps, p50, cpu = run(path.format(**ids), user)
             healthz.append(run("/healthz", None))
             beside = (healthz[-2][0] + healthz[-1][0]) / 2
-            rows[name] = (rps, p50, beside / rps)
+            cpu_ratio = None
+            if cpu is not None:
+                cpu_ratio = cpu / ((healthz[-2][2] + healthz[-1][2]) / 2)
+            rows[name] = (rps, p50, beside / rps, cpu, cpu_ratio)
+            cpu_text = "" if cpu is None else f"   CPU {cpu:6.2f} ms/req, ÷hz {cpu_ratio:6.2f}"
             print(
                 f"{label} {name:<48} {rps:7.1f} req/s {p50:7.1f} ms   /healthz {beside:6.1f} "
-                f"req/s   ÷hz {beside / rps:6.2f}",
+                f"req/s   ÷hz {beside / rps:6.2f}{cpu_text}",
                 flush=True,
             )
     finally:
         stop(process)
-    throughputs = [rps for rps, _p50 in healthz]
+    throughputs = [rps for rps, _p50, _cpu in healthz]
+    cpus = [cpu for _rps, _p50, cpu in healthz if cpu is not None]
     rows["healthz"] = (
         statistics.mean(throughputs),
-        statistics.median(p50 for _rps, p50 in healthz),
+        statistics.median(p50 for _rps, p50, _cpu in healthz),
         min(throughputs),
         max(throughputs),
+        statistics.mean(cpus) if cpus else None,
     )
     return rows
 
@@ -229,7 +244,7 @@ def table(pages, results):
     labels = list(results)
     head = f"{'page':<48}"
     for label in labels:
-        head += f" | {label + ' req/s':>10} {'p50 ms':>7} {'÷hz':>6}"
+        head += f" | {label + ' req/s':>10} {'p50 ms':>7} {'÷hz':>6} {'CPU÷hz':>6}"
     if len(labels) > 1:
         head += f" | {labels[-1] + '/' + labels[0]:>7}"
     head += " | target | verdict"
@@ -238,17 +253,18 @@ def table(pages, results):
     print("-" * len(head))
     line = f"{'/healthz (mean of its runs)':<48}"
     for label in labels:
-        rps, p50, _low, _high = results[label]["healthz"]
-        line += f" | {rps:10.1f} {p50:7.1f} {1:6.2f}"
+        rps, p50, _low, _high, _cpu = results[label]["healthz"]
+        line += f" | {rps:10.1f} {p50:7.1f} {1:6.2f} {1:6.2f}"
     print(line)
     misses = 0
     for name, _path, _user, kind in pages:
         line = f"{name:<48}"
         ratios = []
         for label in labels:
-            rps, p50, ratio = results[label][name]
+            rps, p50, ratio, _cpu, cpu_ratio = results[label][name]
             ratios.append(ratio)
-            line += f" | {rps:10.1f} {p50:7.1f} {ratio:6.2f}"
+            cpu_text = "     –" if cpu_ratio is None else f"{cpu_ratio:6.2f}"
+            line += f" | {rps:10.1f} {p50:7.1f} {ratio:6.2f} {cpu_text}"
         ok = ratios[-1] <= TARGETS[kind]
         target = f"≤{TARGETS[kind]:.0f}×"
         if len(labels) > 1:
@@ -260,13 +276,20 @@ def table(pages, results):
         print(f"{line} | {target} | {'ok' if ok else 'MISS'}")
     print()
     for label in labels:
-        _rps, _p50, low, high = results[label]["healthz"]
-        print(f"/healthz at {label} ranged over {low:.0f}–{high:.0f} req/s during the run.")
+        _rps, _p50, low, high, cpu = results[label]["healthz"]
+        spent = "" if cpu is None else f"; it took {cpu:.2f} ms of CPU a request"
+        print(f"/healthz at {label} ranged over {low:.0f}–{high:.0f} req/s during the run{spent}.")
     growth = f", {labels[-1]}/{labels[0]} of ÷hz ≤ {GROWTH_TARGET}" if len(labels) > 1 else ""
     print(
         f"÷hz: time per request (1 / req/s) ÷ that of the /healthz runs beside it; targets: "
         f"anonymous public ≤ {TARGETS[PUBLIC]:.0f}×, staff ≤ {TARGETS[STAFF]:.0f}× (at the "
         f"largest scale){growth}. {misses} of {len(pages)} pages MISS."
+    )
+    print(
+        "CPU÷hz (not a target, a steadier view): the CPU time a request took — gunicorn, "
+        "PostgreSQL, Redis and the load generator, from /proc — ÷ that of the /healthz runs "
+        "beside it. It does not move with the machine's other work or with how the "
+        "connections fall on the workers, which throughput does."
     )
 
 
