@@ -4,9 +4,10 @@ shared cache.
 Every staff view checks a model permission (`@permission_required`). When the object rules
 (`rules`, each app's rules.py) do not grant it, Django's ModelBackend reads the user's
 permissions and their groups' permissions: two queries on every such page (a leader's
-pages, the recognition queue). The set is kept in the cache under a version that any
-change of a user, a group, a permission or their links bumps (members.apps), and computed
-as Django computes it otherwise."""
+pages, the recognition queue). The set is kept in the cache under a version that a change
+of the links between users, groups and permissions bumps, as does a group or permission
+deleted (members.apps); the user's superuser flag is in the key, and an inactive user has
+no permission, cached or not. The set itself is computed as Django computes it."""
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend

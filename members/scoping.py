@@ -89,10 +89,9 @@ def _compute_scope(user_id):
 #
 # A user's scope changes when their profile, an organisation, an agreement or its parties
 # change (members.apps and each app's portal.py call `scopes_changed`; a federation's change
-# does too, for `readable_federations`), and when the day
-# changes (an agreement comes into or goes out of force at midnight in Shanghai): the key
-# holds the day, and each entry the version of all scopes it was computed under
-# (members.versioned_cache).
+# does too, for `readable_federations`), and when the day changes (an agreement comes into
+# or goes out of force at midnight in Shanghai): the key holds the day, and each entry the
+# version of all scopes it was computed under (members.versioned_cache).
 
 SCOPE_VERSION_KEY = "scope:version"
 
