@@ -39,6 +39,61 @@ def _overdue_badge(label):
     )
 
 
+# --- status badges: the lists' rows and the detail pages (cooperation_status tags) ---
+
+
+def project_status(project, *, delayed=None):
+    """The project's status badge, and "Delayed" when it is (`delayed`: that label,
+    translated once by a caller that draws many)."""
+    badge = format_html(
+        '<span class="badge {}">{}</span>',
+        _PROJECT_BADGE.get(project.status, "text-bg-light border"),
+        capfirst(choice_label(project, "status")),
+    )
+    if not project.is_delayed:
+        return badge
+    return format_html(
+        '{} <span class="badge text-bg-danger">{} {}</span>',
+        badge,
+        _OVERDUE_ICON,
+        delayed or gettext("Delayed"),
+    )
+
+
+def meeting_status(meeting):
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        _MEETING_BADGE.get(meeting.status, "text-bg-info"),
+        capfirst(choice_label(meeting, "status")),
+    )
+
+
+def action_item_status(item, *, overdue=None):
+    """The item's status badge, and "Overdue" when it is (`overdue`: that badge, built
+    once by a caller that draws many)."""
+    return format_html(
+        '<span class="badge {}">{}</span>{}',
+        _ITEM_BADGE.get(item.status, "text-bg-light border"),
+        capfirst(choice_label(item, "status")),
+        (overdue or _overdue_badge(gettext("Overdue"))) if item.is_overdue else "",
+    )
+
+
+def referral_status(referral, *, overdue=None):
+    """The referral's status badge (with its status for scripts and tests), and "Overdue"
+    when it is unanswered past its day."""
+    return format_html(
+        '<span data-status="{}" class="badge {}">{}</span>{}',
+        referral.status,
+        _REFERRAL_BADGE.get(referral.status, "text-bg-light border"),
+        capfirst(choice_label(referral, "status")),
+        (overdue or _overdue_badge(gettext("Overdue"))) if referral.overdue else "",
+    )
+
+
+# --- the lists' rows ---
+
+
 def project_rows(projects):
     public, delayed = gettext("Public"), gettext("Delayed")
 
@@ -47,7 +102,7 @@ def project_rows(projects):
             "<tr>"
             '<td class="portal-wrap portal-stack-title"><a href="{}">{}</a>{}</td>'
             "<td>{}</td><td>{}</td><td>{}</td>"
-            '<td><span class="badge {}">{}</span>{}</td>'
+            "<td>{}</td>"
             '<td class="small">{} – {}</td>'
             '<td class="text-end">{} / {}</td>'
             "</tr>",
@@ -63,15 +118,7 @@ def project_rows(projects):
             project.pillar.name,
             project.lead_federation.display_short,
             join_names(project.partner_federations.all(), "display_short") or DASH,
-            _PROJECT_BADGE.get(project.status, "text-bg-light border"),
-            capfirst(choice_label(project, "status")),
-            format_html(
-                ' <span class="badge text-bg-danger">{} {}</span>',
-                _OVERDUE_ICON,
-                delayed,
-            )
-            if project.is_delayed
-            else "",
+            project_status(project, delayed=delayed),
             date_element(project.planned_start),
             date_element(project.planned_end),
             project.actual_beneficiaries,
@@ -150,7 +197,7 @@ def meeting_rows(meetings):
             '<td class="portal-wrap portal-stack-title"><a href="{}">{}</a></td>'
             "<td>{}</td><td>{}</td><td>{}</td>"
             '<td class="portal-wrap small">{}</td>'
-            '<td><span class="badge {}">{}</span></td>'
+            "<td>{}</td>"
             "<td>{}{}</td>"
             "</tr>",
             pk_url("cooperation:meeting", meeting.pk),
@@ -159,8 +206,7 @@ def meeting_rows(meetings):
             capfirst(choice_label(meeting, "level")),
             meeting.host_federation.display_short,
             meeting.place,
-            _MEETING_BADGE.get(meeting.status, "text-bg-info"),
-            capfirst(choice_label(meeting, "status")),
+            meeting_status(meeting),
             meeting.open_items,
             format_html(
                 ' <span class="badge text-bg-danger">{}</span>',
@@ -184,8 +230,7 @@ def action_item_rows(items):
             "<tr{}>"
             '<td class="portal-wrap portal-stack-title"><a href="{}">{}</a></td>'
             '<td class="portal-wrap small"><a href="{}">{}</a></td>'
-            "<td>{}</td><td>{}</td>"
-            '<td><span class="badge {}">{}</span>{}</td>'
+            "<td>{}</td><td>{}</td><td>{}</td>"
             "</tr>",
             _OVERDUE_ROW if item.overdue else "",
             item.get_absolute_url(),
@@ -194,9 +239,7 @@ def action_item_rows(items):
             item.meeting.title,
             (item.assignee.name if item.assignee else "") or DASH,
             date_element(item.due_on),
-            _ITEM_BADGE.get(item.status, "text-bg-light border"),
-            capfirst(choice_label(item, "status")),
-            overdue if item.is_overdue else "",
+            action_item_status(item, overdue=overdue),
         )
 
     return rows(items, row)
@@ -220,7 +263,7 @@ def referral_rows(referrals, *, own_federation_id):
             '<td class="portal-stack-title"><a href="{}">{}</a> · {}</td>'
             '<td class="small text-nowrap">{}</td>'
             '<td class="small">{}{}</td>'
-            '<td><span data-status="{}" class="badge {}">{}</span>{}</td>'
+            "<td>{}</td>"
             '<td class="small">{}</td><td class="small">{}</td>'
             "</tr>",
             referral.pk,
@@ -230,10 +273,7 @@ def referral_rows(referrals, *, own_federation_id):
             direction(referral),
             member if referral.member_id else "",
             referral.masked_contact or DASH,
-            referral.status,
-            _REFERRAL_BADGE.get(referral.status, "text-bg-light border"),
-            capfirst(choice_label(referral, "status")),
-            overdue if referral.overdue else "",
+            referral_status(referral, overdue=overdue),
             date_element(referral.submitted_at),
             date_element(referral.acknowledge_by),
         )
