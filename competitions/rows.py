@@ -10,7 +10,7 @@ from members.links import pk_url
 from members.rows import blocktranslated, rows
 
 
-def entry_rows(entries, *, csrf_token):
+def entry_rows(entries, *, csrf):
     """`entries` read with their event, member (organisation and its federation) and
     federation, each with `show_personal` (the ID number in full) and `can_withdraw`."""
     withdraw = gettext("Withdraw")
@@ -34,11 +34,11 @@ def entry_rows(entries, *, csrf_token):
             capfirst(choice_label(entry, "status")),
             format_html(
                 '<form method="post" action="{}" class="d-inline">'
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                "{}"
                 '<button type="submit" class="btn btn-sm btn-outline-danger text-nowrap">{}'
                 "</button></form>",
                 pk_url("competitions:entry_withdraw", entry.pk),
-                csrf_token,
+                csrf,
                 withdraw,
             )
             if entry.can_withdraw

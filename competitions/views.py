@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,6 +21,7 @@ from members.access import get_object_for_user
 from members.files import private_file_response
 from members.filters import LIST_PAGE_SIZE, paginate
 from members.pagecache import public_page
+from members.rows import csrf_input
 from members.scoping import can_see_personal_data, personal_data_shown, with_federations
 from members.spreadsheets import safe_cell
 from members.web import error_messages
@@ -283,7 +283,7 @@ def entry_list(request, pk):
             "competition": competition,
             "filterset": filterset,
             "page": page,
-            "rows": entry_rows(page, csrf_token=get_token(request)),
+            "rows": entry_rows(page, csrf=csrf_input(request)),
             "can_enter": can_enter,
             "personal_data": personal_data_shown(request.user),
         },

@@ -14,6 +14,7 @@ safe.
 The text of a row is translated with the usual `gettext`/`ngettext` (makemessages finds
 it here as in any Python file), looked up once per page where a label repeats."""
 
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +30,13 @@ DASH = "—"
 def join(parts) -> SafeString:
     """Pieces of markup, each built by `format_html` (or already safe), as one."""
     return mark_safe("".join(parts))  # noqa: S308 (each part is escaped where it is built)
+
+
+def csrf_input(request) -> SafeString:
+    """What `{% csrf_token %}` writes, for a form in a row."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
 
 
 def rows(objects, row) -> SafeString:
@@ -71,11 +79,10 @@ def member_rows(members):
     return rows(members, row)
 
 
-def notification_rows(notifications, *, csrf_token):
+def notification_rows(notifications, *, csrf):
     """The inbox's items (`<li>`): unread ones marked, each with its buttons (open the page
-    it points to, mark it read), which post to `inbox:read`."""
+    it points to, mark it read), which post to `inbox:read` (`csrf`: csrf_input)."""
     new, open_label, read_label = gettext("New"), gettext("Open"), gettext("Mark as read")
-    token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token)
 
     def row(note):
         unread = not note.is_read
@@ -97,7 +104,7 @@ def notification_rows(notifications, *, csrf_token):
             datetime_element(note.created_at),
             format_html(" · {}", note.actor) if note.actor else "",
             pk_url("inbox:read", note.pk),
-            token,
+            csrf,
             format_html(
                 '<button type="submit" name="open" value="1" class="btn btn-sm btn-primary">{}'
                 "</button>",

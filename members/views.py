@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
 from members.models import Member, Notification
 from members.registry import registry
-from members.rows import member_rows, notification_rows
+from members.rows import csrf_input, member_rows, notification_rows
 from members.scoping import can_see_personal_data, personal_data_shown, with_federations
 
 PAGE_SIZE = LIST_PAGE_SIZE
@@ -127,7 +126,7 @@ def inbox(request):
         "members/inbox.html",
         {
             "page": page,
-            "rows": notification_rows(page, csrf_token=get_token(request)),
+            "rows": notification_rows(page, csrf=csrf_input(request)),
             "unread_only": unread_only,
         },
     )

@@ -105,9 +105,9 @@ def booking_rows(bookings):
     return rows(bookings, row)
 
 
-def recognition_rows(recognitions, *, decidable, csrf_token):
+def recognition_rows(recognitions, *, decidable, csrf):
     """The recognition queue's rows; the actions only on the rows in `decidable` (keys),
-    and only those that apply to the row's state."""
+    and only those that apply to the row's state (`csrf`: members.rows.csrf_input)."""
     decide, renew, revoke = gettext("Decide"), gettext("Renew"), gettext("Revoke")
     reason_label, confirm = gettext("Reason for revocation"), gettext("Confirm revocation")
 
@@ -146,7 +146,7 @@ def recognition_rows(recognitions, *, decidable, csrf_token):
             form = format_html(
                 '<form id="revoke-{}" method="post" action="{}" '
                 'class="collapse portal-reason-form mt-2">'
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                "{}"
                 '<label class="form-label small mb-1" for="reason-{}">{}</label>'
                 '<input id="reason-{}" name="reason" class="form-control form-control-sm mb-1" '
                 "required>"
@@ -154,7 +154,7 @@ def recognition_rows(recognitions, *, decidable, csrf_token):
                 "</form>",
                 pk,
                 pk_url("sanatoriums:revoke", pk),
-                csrf_token,
+                csrf,
                 pk,
                 reason_label,
                 pk,

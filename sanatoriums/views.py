@@ -27,7 +27,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,6 +40,7 @@ from members.history import history_entries
 from members.masking import mask_id_number, mask_mobile
 from members.models import Federation, Member, Organisation
 from members.pagecache import public_page
+from members.rows import csrf_input
 from members.scoping import can_see_personal_data, personal_data_shown, user_scope, with_federations
 from members.web import error_messages, show_on_form
 from sanatoriums import services
@@ -393,7 +393,7 @@ def recognition_queue(request):
     rows = recognition_rows(
         page,
         decidable=set(decidable.values_list("pk", flat=True)),
-        csrf_token=get_token(request),
+        csrf=csrf_input(request),
     )
     return render(
         request,
